@@ -1,0 +1,14 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { Client, Connection } from '@temporalio/client';
+import type { Config } from '../config/env.ts';
+import type { Logger } from '../config/logger.ts';
+
+/** Everything the API needs, built once per process by scripts/api.ts (or by a test). */
+export interface AppDeps {
+  config: Config;
+  log: Logger;
+  orm: MikroORM;
+  temporal: { connection: Connection; client: Client; namespace: string; uiUrl?: string };
+  /** Built console to serve; absent in API-only deployments. */
+  consoleDir?: string;
+}

@@ -1,0 +1,52 @@
+/**
+ * The one mapping from error kinds to HTTP statuses and the one error shape:
+ * `{ "error": { "code", "message", "details" } }`. Nothing else in the API builds error bodies, and no
+ * stack trace or internal message ever reaches a client.
+ */
+import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { ZodError } from 'zod';
+import { DomainError, ValidationError } from '../domain/errors.ts';
+import type { Logger } from '../config/logger.ts';
+
+export interface ErrorBody {
+  error: { code: string; message: string; details?: unknown };
+}
+
+const STATUS: Record<DomainError['kind'], ContentfulStatusCode> = {
+  validation: 422,
+  not_found: 404,
+  forbidden: 403,
+  unauthenticated: 401,
+  conflict: 409,
+  precondition_failed: 412,
+};
+
+export function errorBody(code: string, message: string, details?: unknown): ErrorBody {
+  return { error: { code, message, ...(details === undefined ? {} : { details }) } };
+}
+
+export function zodToValidationError(err: ZodError, prefix = ''): ValidationError {
+  return new ValidationError(
+    err.issues.map((i) => ({ field: [prefix, ...i.path.map(String)].filter(Boolean).join('.') || '(body)', message: i.message })),
+  );
+}
+
+export function toErrorResponse(err: unknown, c: Context, log?: Logger): Response {
+  if (err instanceof ZodError) err = zodToValidationError(err);
+  if (err instanceof DomainError) {
+    return c.json(errorBody(err.code, err.message, err.details), STATUS[err.kind]);
+  }
+  if (err instanceof HTTPException) {
+    const status = err.status;
+    const code = status === 401 ? 'unauthenticated' : status === 404 ? 'not_found' : status === 413 ? 'payload_too_large' : 'bad_request';
+    return c.json(errorBody(code, err.message || 'bad request'), status as ContentfulStatusCode);
+  }
+  if (err instanceof SyntaxError) {
+    return c.json(errorBody('malformed_json', 'request body is not valid JSON'), 400);
+  }
+  const requestId = c.get('requestId' as never) as string | undefined;
+  log?.error({ err, requestId, path: c.req.path }, 'unhandled error');
+  return c.json(errorBody('internal', 'internal error', requestId ? { requestId } : undefined), 500);
+}

@@ -1,0 +1,128 @@
+/**
+ * Every environment variable Herald reads, parsed once by one zod schema. A bad value stops the
+ * process with one line naming the variable and what it expects (see `loadConfig`).
+ */
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(1).max(65535);
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const postgresUrl = z
+  .string()
+  .refine((v) => {
+    try {
+      const u = new URL(v);
+      return (u.protocol === 'postgres:' || u.protocol === 'postgresql:') && u.hostname !== '' && u.pathname.length > 1;
+    } catch {
+      return false;
+    }
+  }, 'expected postgres://user:password@host:port/database');
+
+const hostPort = z
+  .string()
+  .regex(/^[A-Za-z0-9.\-_[\]:]+:\d{1,5}$/, 'expected host:port, e.g. 127.0.0.1:7233');
+
+export const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_FORMAT: z.enum(['pretty', 'json']).optional(),
+  DATA_DIR: z.string().min(1).default('.data'),
+
+  DATABASE_URL: postgresUrl.optional(),
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+  EMBEDDED_PG_PORT: port.default(54329),
+
+  TEMPORAL_ADDRESS: hostPort.optional(),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('campaigns'),
+  TEMPORAL_API_KEY: z.string().min(1).optional(),
+  TEMPORAL_TLS: bool.default(false),
+  TEMPORAL_TLS_CERT: z.string().min(1).optional(),
+  TEMPORAL_TLS_KEY: z.string().min(1).optional(),
+  TEMPORAL_PORT: port.default(7233),
+  TEMPORAL_UI_PORT: port.default(8233),
+  TEMPORAL_UI_URL: z.url().optional(),
+
+  API_HOST: z.string().min(1).default('127.0.0.1'),
+  API_PORT: port.default(3000),
+  PUBLIC_URL: z.url().optional(),
+
+  SMTP_URL: z.string().regex(/^smtps?:\/\/.+/, 'expected smtp://host:port or smtps://user:pass@host:port').optional(),
+  PROVIDER_HTTP_URL: z.url().optional(),
+  SINK_SMTP_PORT: port.default(2525),
+  SINK_HTTP_PORT: port.default(4010),
+
+  SEED_DEMO: bool.default(true),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface Config extends Env {
+  /** Where Herald serves itself publicly: links in messages, printed URLs. */
+  publicUrl: string;
+  smtpUrl: string;
+  providerHttpUrl: string;
+  logFormat: 'pretty' | 'json';
+}
+
+export class ConfigError extends Error {
+  constructor(readonly variable: string, detail: string) {
+    super(`${variable}: ${detail}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses `env` (default `process.env`); throws a ConfigError naming the first bad variable. */
+export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  // Empty strings mean "unset", as in a docker-compose file with `FOO=`.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const result = envSchema.safeParse(cleaned);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    const variable = String(issue.path[0] ?? 'environment');
+    const value = cleaned[variable];
+    throw new ConfigError(variable, `${issue.message}${value !== undefined ? ` (got ${JSON.stringify(redact(variable, value))})` : ''}`);
+  }
+  const e = result.data;
+  return {
+    ...e,
+    publicUrl: e.PUBLIC_URL ?? `http://localhost:${e.API_PORT}`,
+    smtpUrl: e.SMTP_URL ?? `smtp://127.0.0.1:${e.SINK_SMTP_PORT}`,
+    providerHttpUrl: e.PROVIDER_HTTP_URL ?? `http://127.0.0.1:${e.SINK_HTTP_PORT}`,
+    logFormat: e.LOG_FORMAT ?? (e.NODE_ENV === 'production' ? 'json' : 'pretty'),
+  };
+}
+
+function redact(variable: string, value: string | undefined): string | undefined {
+  if (value === undefined) return value;
+  if (variable.endsWith('_URL')) {
+    try {
+      const u = new URL(value);
+      if (u.password) u.password = '***';
+      return u.toString();
+    } catch {
+      return value;
+    }
+  }
+  return /KEY|SECRET|PASSWORD/.test(variable) ? '***' : value;
+}
+
+/** For process entry points: parse, or print one line and exit 1. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  try {
+    return parseConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`herald: invalid configuration: ${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+}
+
+/** Safe to print: the URL without its password. */
+export function describeDatabaseUrl(url: string): string {
+  return redact('DATABASE_URL', url) ?? url;
+}

@@ -1,0 +1,8 @@
+/**
+ * Every migration, in order. Listed explicitly (not discovered from files) so the same list works
+ * under tsx, vitest and a bundled build; `npm run migration:create` reminds you to add the new one,
+ * and the schema-agreement test fails if you forget.
+ */
+import { Migration20261124111508_initial } from './Migration20261124111508_initial.ts';
+
+export const MIGRATIONS = [{ name: 'Migration20261124111508_initial', class: Migration20261124111508_initial }];

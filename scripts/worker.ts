@@ -1,0 +1,43 @@
+/**
+ * `npm run worker`: the Temporal worker (task queue `campaigns`) with every workflow and activity.
+ * Scale it by running more of them against the same TEMPORAL_ADDRESS and DATABASE_URL.
+ */
+import { fileURLToPath } from 'node:url';
+import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
+import { loadConfig } from '../config/env.ts';
+import { createLogger } from '../config/logger.ts';
+import { connectWorker } from '../config/temporal.ts';
+import { initOrm } from '../db/orm.ts';
+import { createActivities } from '../activities/index.ts';
+import { databaseUrl, exitWithParent, fatal, temporalAddress } from './lib/defaults.ts';
+
+const config = loadConfig();
+const log = createLogger(config, 'worker');
+// The SDK's own log (bundling, state changes) goes through our logger, warnings and worse only.
+Runtime.install({
+  logger: new DefaultLogger('WARN', ({ level, message, meta }) => {
+    const method = ({ TRACE: 'trace', DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERROR: 'error' } as const)[level];
+    log[method]({ sdk: meta }, message);
+  }),
+});
+
+try {
+  const orm = await initOrm({ clientUrl: databaseUrl(config), poolMax: config.DATABASE_POOL_MAX, migrate: true });
+  const connection = await connectWorker(config, temporalAddress(config));
+  const worker = await Worker.create({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    workflowsPath: fileURLToPath(new URL('../workflows/index.ts', import.meta.url)),
+    activities: createActivities({ orm, config, log }),
+  });
+  exitWithParent(() => worker.shutdown());
+  log.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, namespace: config.TEMPORAL_NAMESPACE }, 'worker polling');
+  // run() resolves after shutdown() (SIGINT/SIGTERM are handled by the SDK's runtime).
+  await worker.run();
+  await connection.close();
+  await orm.close();
+  log.info('worker stopped');
+} catch (err) {
+  fatal(log, err);
+}
