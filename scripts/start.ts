@@ -31,9 +31,18 @@ function shutdown(code: number): Promise<void> {
     log.info('stopping Herald…');
     // Reverse order of start: the API first (no new requests), then the worker (finishes its tasks),
     // then the sinks, then Temporal and PostgreSQL, which flush their data on a clean stop.
-    for (const name of ['api', 'worker', 'sinks']) await children.find((c) => c.name === name)?.stop();
-    await temporal?.stop();
-    await postgres?.stop();
+    const timed = async (name: string, stop: (() => Promise<void>) | undefined) => {
+      if (!stop) return;
+      const t = Date.now();
+      await stop();
+      log.debug({ ms: Date.now() - t }, `${name} stopped`);
+    };
+    for (const name of ['api', 'worker', 'sinks']) {
+      const child = children.find((c) => c.name === name);
+      await timed(name, child && (() => child.stop()));
+    }
+    await timed('temporal', temporal?.stop);
+    await timed('postgres', postgres?.stop);
     log.info('Herald stopped');
     process.exit(code);
   })();

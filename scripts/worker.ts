@@ -30,6 +30,8 @@ try {
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     workflowsPath: fileURLToPath(new URL('../workflows/index.ts', import.meta.url)),
     activities: createActivities({ orm, config, log }),
+    // In-flight batches get this long to record what they sent before the worker goes away.
+    shutdownGraceTime: '10s',
   });
   exitWithParent(() => worker.shutdown());
   log.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, namespace: config.TEMPORAL_NAMESPACE }, 'worker polling');
@@ -38,6 +40,8 @@ try {
   await connection.close();
   await orm.close();
   log.info('worker stopped');
+  // The IPC channel to the launcher would keep the process alive.
+  process.exit(0);
 } catch (err) {
   fatal(log, err);
 }
