@@ -1,0 +1,205 @@
+/**
+ * The console in a real browser (Debian's Chromium driven by playwright-core) against the real API,
+ * PostgreSQL and Temporal: the shell renders, navigation works, the System page shows the live
+ * readiness the server reports, the theme toggle switches and is remembered, and nothing is logged
+ * to the browser console as an error.
+ *
+ * Screenshots (desktop 1440×900 and phone 390×844, light and dark) go to $E2E_SCREENSHOT_DIR, or to
+ * a folder under the system's temp directory.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
+import { startHerald } from '../setup/harness.ts';
+import { CONSOLE_DIST } from '../../scripts/lib/defaults.ts';
+import { PROJECT_ROOT } from '../../scripts/lib/temporal-bin.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+const hasChromium = existsSync(CHROMIUM);
+// Locally, a machine without Chromium skips this file; CI installs Chromium, so there it must run.
+const skip = !hasChromium && !process.env.CI;
+if (skip) console.warn(`console e2e tests skipped: ${CHROMIUM} is missing (apt-get install -y chromium)`);
+
+const DESKTOP = { width: 1440, height: 900 };
+const PHONE = { width: 390, height: 844 };
+const SCREENSHOTS = process.env.E2E_SCREENSHOT_DIR ?? join(tmpdir(), 'herald-e2e-screenshots');
+
+interface SystemStatus {
+  namespace: string;
+  taskQueue: string;
+  temporalUiUrl: string | null;
+  dependencies: { name: string; ok: boolean; reason?: string }[];
+}
+
+describe.skipIf(skip)(`console in Chromium${skip ? ` (skipped: ${CHROMIUM} missing)` : ''}`, () => {
+  let herald: Awaited<ReturnType<typeof startHerald>>;
+  let browser: Browser;
+  const opened: { page: Page; errors: string[] }[] = [];
+
+  beforeAll(async () => {
+    if (!existsSync(join(CONSOLE_DIST, 'index.html'))) {
+      execFileSync('npx', ['vite', 'build', '--config', 'console/vite.config.ts'], { cwd: PROJECT_ROOT, stdio: 'pipe' });
+    }
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    herald = await startHerald({ consoleDir: CONSOLE_DIST });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await herald?.close();
+  });
+
+  // Every page a test opened must have logged no error, whatever the test itself checked.
+  afterEach(async () => {
+    const pages = opened.splice(0);
+    for (const { page } of pages) await page.context().close();
+    expect(pages.flatMap((p) => p.errors)).toEqual([]);
+  });
+
+  /** A page in a fresh context (own localStorage), recording console errors and uncaught exceptions. */
+  async function open(path: string, options: BrowserContextOptions = {}): Promise<Page> {
+    const context = await browser.newContext({ viewport: DESKTOP, colorScheme: 'light', ...options });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('console', (msg) => {
+      if (msg.type() === 'error') errors.push(`console.error: ${msg.text()}`);
+    });
+    page.on('pageerror', (err) => errors.push(`uncaught: ${err.message}`));
+    opened.push({ page, errors });
+    await page.goto(herald.baseUrl + path);
+    return page;
+  }
+
+  async function serverStatus(): Promise<SystemStatus> {
+    const res = await fetch(`${herald.baseUrl}/api/system/status`);
+    expect(res.status).toBe(200);
+    return (await res.json()) as SystemStatus;
+  }
+
+  const mainNav = (page: Page) => page.getByRole('navigation', { name: 'Main navigation' });
+  const themeOf = (page: Page) =>
+    page.locator('.v-application').evaluate((el) => (el.classList.contains('v-theme--dark') ? 'dark' : 'light'));
+
+  it('serves the built console, with the single-page fallback for deep links', async () => {
+    expect(existsSync(join(CONSOLE_DIST, 'index.html'))).toBe(true);
+    for (const path of ['/', '/system', '/no/such/page']) {
+      const res = await fetch(herald.baseUrl + path);
+      expect(res.status).toBe(200);
+      expect(await res.text()).toContain('<div id="app">');
+    }
+  });
+
+  it('opens on the System page inside the shell: app bar, navigation, main content', async () => {
+    const page = await open('/');
+    await page.waitForURL(/\/system$/);
+    await expect.poll(() => page.title()).toBe('System · Herald');
+
+    await expect.poll(() => page.getByRole('banner').innerText()).toContain('Herald');
+    const systemLink = mainNav(page).getByRole('link', { name: 'System' });
+    expect(await systemLink.getAttribute('aria-current')).toBe('page');
+    // Only pages that exist are listed.
+    expect(await mainNav(page).getByRole('link').count()).toBe(1);
+    expect(await page.getByRole('main').getByRole('heading', { level: 1 }).innerText()).toBe('System');
+  });
+
+  it('shows database and Temporal as ready, with the values the server reports, refreshed every 5 s', async () => {
+    const status = await serverStatus();
+    expect(status.dependencies.every((d) => d.ok)).toBe(true);
+
+    const page = await open('/system');
+    for (const name of ['Database', 'Temporal']) {
+      const card = page.getByRole('region', { name });
+      await card.getByText('Ready', { exact: true }).waitFor();
+      expect(await card.getByText('Failing').count()).toBe(0);
+    }
+    await expect.poll(() => page.getByRole('status').filter({ hasText: 'Herald is ready' }).count()).toBe(1);
+
+    const engine = page.getByRole('region', { name: 'Workflow engine' });
+    expect(await engine.getByTestId('namespace').innerText()).toBe(status.namespace);
+    expect(await engine.getByTestId('task-queue').innerText()).toBe(status.taskQueue);
+    const uiLink = engine.getByRole('link', { name: /Open Temporal Web UI/ });
+    if (status.temporalUiUrl) expect(await uiLink.getAttribute('href')).toBe(status.temporalUiUrl);
+    else expect(await uiLink.count()).toBe(0);
+
+    await expect.poll(() => page.getByTestId('updated-ago').innerText()).toMatch(/^Updated \d+ s ago$/);
+    // The page polls by itself: another status request arrives within the 5 s interval (plus slack).
+    await page.waitForResponse((r) => r.url().endsWith('/api/system/status') && r.ok(), { timeout: 8_000 });
+  });
+
+  it('says so in words when the API cannot be reached, instead of a blank page', async () => {
+    const context = await browser.newContext({ viewport: DESKTOP });
+    await context.route('**/api/system/status', (route) => route.abort('connectionrefused'));
+    const page = await context.newPage();
+    const pageErrors: string[] = [];
+    page.on('pageerror', (err) => pageErrors.push(err.message));
+    await page.goto(`${herald.baseUrl}/system`);
+    const alert = page.getByRole('alert').filter({ hasText: "Cannot reach Herald's API" });
+    await alert.waitFor();
+    expect(await alert.innerText()).toContain('Check that Herald is running');
+    expect(pageErrors).toEqual([]);
+    await context.close();
+  });
+
+  it('shows a not-found page for unknown routes and navigates back without reloading', async () => {
+    const page = await open('/campaigns/does-not-exist');
+    await page.getByRole('heading', { level: 1, name: 'Page not found' }).waitFor();
+    expect(await page.getByRole('main').innerText()).toContain('/campaigns/does-not-exist');
+
+    // A marker on window survives only client-side navigation, not a full page load.
+    await page.evaluate(() => Object.assign(globalThis, { heraldMarker: 42 }));
+    await mainNav(page).getByRole('link', { name: 'System' }).click();
+    await page.waitForURL(/\/system$/);
+    await page.getByRole('heading', { level: 1, name: 'System' }).waitFor();
+    expect(await page.evaluate(() => (globalThis as { heraldMarker?: number }).heraldMarker)).toBe(42);
+  });
+
+  it('switches between light and dark themes and remembers the choice', async () => {
+    const page = await open('/system');
+    await page.getByRole('region', { name: 'Database' }).waitFor();
+    expect(await themeOf(page)).toBe('light');
+    const background = () =>
+      page.locator('.v-application').evaluate((el) => el.ownerDocument.defaultView?.getComputedStyle(el).backgroundColor);
+    const lightBackground = await background();
+
+    await page.getByRole('button', { name: 'Switch to dark theme' }).click();
+    expect(await themeOf(page)).toBe('dark');
+    expect(await background()).not.toBe(lightBackground);
+
+    await page.reload();
+    await page.getByRole('region', { name: 'Database' }).waitFor();
+    expect(await themeOf(page)).toBe('dark');
+    await page.getByRole('button', { name: 'Switch to light theme' }).click();
+    expect(await themeOf(page)).toBe('light');
+  });
+
+  it('collapses the navigation into a drawer on a phone', async () => {
+    const page = await open('/system', { viewport: PHONE, isMobile: true, hasTouch: true });
+    await page.getByRole('region', { name: 'Database' }).waitFor();
+    const toggle = page.getByRole('button', { name: 'Show navigation' });
+    expect(await toggle.getAttribute('aria-expanded')).toBe('false');
+    expect(await mainNav(page).boundingBox().then((b) => (b ? b.x + b.width : 0))).toBeLessThanOrEqual(0);
+
+    await toggle.click();
+    await expect.poll(() => mainNav(page).boundingBox().then((b) => b?.x)).toBe(0);
+    await mainNav(page).getByRole('link', { name: 'System' }).click();
+    await expect.poll(() => page.getByRole('button', { name: 'Show navigation' }).getAttribute('aria-expanded')).toBe('false');
+  });
+
+  it('writes screenshots of the System page: desktop and phone, light and dark', async () => {
+    for (const [device, viewport] of [['desktop', DESKTOP], ['phone', PHONE]] as const) {
+      for (const colorScheme of ['light', 'dark'] as const) {
+        const page = await open('/system', { viewport, colorScheme });
+        await page.getByRole('region', { name: 'Temporal' }).getByText('Ready', { exact: true }).waitFor();
+        expect(await themeOf(page)).toBe(colorScheme); // first visit follows the system preference
+        await page.screenshot({ path: join(SCREENSHOTS, `system-${device}-${colorScheme}.png`), fullPage: true });
+      }
+    }
+  });
+});
