@@ -52,8 +52,15 @@ describe('configuration', () => {
     expect(errorOf({ SEED_DEMO: 'maybe' }).variable).toBe('SEED_DEMO');
   });
 
+  const prod = { NODE_ENV: 'production', SMTP_URL: 'smtp://relay:587', PROVIDER_HTTP_URL: 'https://api.provider.example' };
+
   it('logs JSON in production unless told otherwise', () => {
-    expect(parseConfig({ NODE_ENV: 'production' }).logFormat).toBe('json');
-    expect(parseConfig({ NODE_ENV: 'production', LOG_FORMAT: 'pretty' }).logFormat).toBe('pretty');
+    expect(parseConfig(prod).logFormat).toBe('json');
+    expect(parseConfig({ ...prod, LOG_FORMAT: 'pretty' }).logFormat).toBe('pretty');
+  });
+
+  it('refuses to run production against the development sinks', () => {
+    expect(errorOf({ ...prod, SMTP_URL: '' }).variable).toBe('SMTP_URL');
+    expect(errorOf({ ...prod, PROVIDER_HTTP_URL: '' }).message).toMatch(/^PROVIDER_HTTP_URL: required when NODE_ENV=production/);
   });
 });

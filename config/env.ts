@@ -86,6 +86,12 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(variable, `${issue.message}${value !== undefined ? ` (got ${JSON.stringify(redact(variable, value))})` : ''}`);
   }
   const e = result.data;
+  // The local sinks are a development convenience: production must name its real relay and provider.
+  if (e.NODE_ENV === 'production') {
+    for (const name of ['SMTP_URL', 'PROVIDER_HTTP_URL'] as const) {
+      if (!e[name]) throw new ConfigError(name, 'required when NODE_ENV=production (the local sinks are for development only)');
+    }
+  }
   return {
     ...e,
     publicUrl: e.PUBLIC_URL ?? `http://localhost:${e.API_PORT}`,

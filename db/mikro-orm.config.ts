@@ -12,9 +12,22 @@ export interface OrmOptions {
   debug?: boolean;
 }
 
+/**
+ * MikroORM rebuilds the pool's connection from host/user/password/database and drops the URL's
+ * query, so `?sslmode=` (what managed PostgreSQL services hand out) is carried over here.
+ */
+export function sslFromUrl(url: string): false | { rejectUnauthorized: boolean } {
+  const mode = new URL(url).searchParams.get('sslmode');
+  if (mode === 'require' || mode === 'prefer' || mode === 'no-verify') return { rejectUnauthorized: false };
+  if (mode === 'verify-ca' || mode === 'verify-full') return { rejectUnauthorized: true };
+  return false;
+}
+
 export function ormConfig(opts: OrmOptions) {
+  const ssl = sslFromUrl(opts.clientUrl);
   return defineConfig({
     clientUrl: opts.clientUrl,
+    ...(ssl ? { driverOptions: { connection: { ssl } } } : {}),
     entities: ENTITIES,
     extensions: [Migrator],
     discovery: { checkDuplicateFieldNames: true },

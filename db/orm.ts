@@ -1,7 +1,7 @@
 import { MikroORM } from '@mikro-orm/postgresql';
 import pg from 'pg';
 import { describeDatabaseUrl } from '../config/env.ts';
-import { ormConfig, type OrmOptions } from './mikro-orm.config.ts';
+import { ormConfig, sslFromUrl, type OrmOptions } from './mikro-orm.config.ts';
 
 export type Orm = MikroORM;
 
@@ -23,7 +23,7 @@ export async function initOrm(opts: OrmOptions & { migrate?: boolean }): Promise
  * start together migrate once, one after the other, instead of racing.
  */
 export async function migrate(orm: MikroORM, clientUrl: string): Promise<void> {
-  const lock = new pg.Client({ connectionString: clientUrl });
+  const lock = new pg.Client({ connectionString: clientUrl, ssl: sslFromUrl(clientUrl) });
   await lock.connect();
   try {
     await lock.query("select pg_advisory_lock(hashtext('herald:migrations'))");
