@@ -17,7 +17,12 @@ export interface OrmOptions {
  * query, so `?sslmode=` (what managed PostgreSQL services hand out) is carried over here.
  */
 export function sslFromUrl(url: string): false | { rejectUnauthorized: boolean } {
-  const mode = new URL(url).searchParams.get('sslmode');
+  let mode: string | null = null;
+  try {
+    mode = new URL(url).searchParams.get('sslmode');
+  } catch {
+    return false; // a malformed URL is reported by the config schema or the connection attempt
+  }
   if (mode === 'require' || mode === 'prefer' || mode === 'no-verify') return { rejectUnauthorized: false };
   if (mode === 'verify-ca' || mode === 'verify-full') return { rejectUnauthorized: true };
   return false;
@@ -49,6 +54,3 @@ export function ormConfig(opts: OrmOptions) {
     },
   });
 }
-
-// Used by the mikro-orm CLI (`npm run migration:create`), which reads DATABASE_URL.
-export default ormConfig({ clientUrl: process.env.DATABASE_URL ?? 'postgres://herald:herald@127.0.0.1:54329/herald' });

@@ -4,5 +4,9 @@
  * and the schema-agreement test fails if you forget.
  */
 import { Migration20261124111508_initial } from './Migration20261124111508_initial.ts';
+import { Migration20261124112645_domain_model } from './Migration20261124112645_domain_model.ts';
 
-export const MIGRATIONS = [{ name: 'Migration20261124111508_initial', class: Migration20261124111508_initial }];
+export const MIGRATIONS = [
+  { name: 'Migration20261124111508_initial', class: Migration20261124111508_initial },
+  { name: 'Migration20261124112645_domain_model', class: Migration20261124112645_domain_model },
+];

@@ -38,6 +38,10 @@ export const CompanySchema = defineEntity({
     frequencyCap: p.json<FrequencyCap>().nullable(),
     /** Reject a campaign overlapping another planned/active one on the same channel. */
     blockChannelOverlap: p.boolean().default(false),
+    /** How far ahead a campaign may be scheduled. */
+    schedulingWindowDays: p.integer().default(365),
+    /** Month (1-12) the fiscal year starts in, for budgets. */
+    fiscalYearStartMonth: p.smallint().default(1),
     /** Sequence behind generated campaign codes. */
     campaignSeq: p.integer().default(0),
     createdAt: p.datetime().defaultRaw('now()').onCreate(() => new Date()),

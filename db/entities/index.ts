@@ -1,8 +1,50 @@
 import { CompanySchema } from './company.ts';
 import { TeamSchema, UserSchema } from './user.ts';
+import { ContactSchema, SuppressionSchema } from './contact.ts';
+import { CampaignBudgetSchema, CampaignSchema, CampaignTemplateSchema } from './campaign.ts';
+import { CampaignBudgetAllocationSchema, CampaignCollaboratorSchema, CampaignTemplateLinkSchema } from './campaign-links.ts';
+import { CampaignSegmentSchema, SegmentSchema } from './segment.ts';
+import { CampaignRecipientSchema, MessageEventSchema } from './delivery.ts';
+import { ConversionSchema, OrderSchema, SpendEntrySchema } from './revenue.ts';
+import { CampaignFunnelSchema, CampaignPerformanceMetricSchema } from './rollups.ts';
+import { ApprovalSchema, AuditLogSchema, NotificationSchema } from './governance.ts';
 
 export * from './company.ts';
 export * from './user.ts';
+export * from './contact.ts';
+export * from './campaign.ts';
+export * from './campaign-links.ts';
+export * from './segment.ts';
+export * from './delivery.ts';
+export * from './revenue.ts';
+export * from './rollups.ts';
+export * from './governance.ts';
+
+/** Every entity that belongs to a company: the tenant-isolation test walks this list. */
+export const TENANT_ENTITIES = [
+  TeamSchema,
+  UserSchema,
+  ContactSchema,
+  SuppressionSchema,
+  CampaignSchema,
+  CampaignTemplateSchema,
+  CampaignBudgetSchema,
+  CampaignTemplateLinkSchema,
+  CampaignBudgetAllocationSchema,
+  CampaignCollaboratorSchema,
+  SegmentSchema,
+  CampaignSegmentSchema,
+  CampaignRecipientSchema,
+  MessageEventSchema,
+  ConversionSchema,
+  OrderSchema,
+  SpendEntrySchema,
+  CampaignPerformanceMetricSchema,
+  CampaignFunnelSchema,
+  ApprovalSchema,
+  AuditLogSchema,
+  NotificationSchema,
+];
 
 /** Every entity, in one list: the ORM config, the migration check and the tenant test use it. */
-export const ENTITIES = [CompanySchema, TeamSchema, UserSchema];
+export const ENTITIES = [CompanySchema, ...TENANT_ENTITIES];
