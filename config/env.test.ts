@@ -52,7 +52,7 @@ describe('configuration', () => {
     expect(errorOf({ SEED_DEMO: 'maybe' }).variable).toBe('SEED_DEMO');
   });
 
-  const prod = { NODE_ENV: 'production', SMTP_URL: 'smtp://relay:587', PROVIDER_HTTP_URL: 'https://api.provider.example' };
+  const prod = { NODE_ENV: 'production', SMTP_URL: 'smtp://relay:587', PROVIDER_HTTP_URL: 'https://api.provider.example', TRACKING_SECRET: 'a-long-enough-secret' };
 
   it('logs JSON in production unless told otherwise', () => {
     expect(parseConfig(prod).logFormat).toBe('json');

@@ -53,13 +53,33 @@ export const envSchema = z.object({
   PROVIDER_HTTP_URL: z.url().optional(),
   SINK_SMTP_PORT: port.default(2525),
   SINK_HTTP_PORT: port.default(4010),
+  // Channel providers. Outside production, unset ones get defaults that work against the sinks
+  // (channels/index.ts); in production a channel whose credentials are unset is not available.
+  SMTP_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+  HTTP_POOL_SIZE: z.coerce.number().int().min(1).max(256).default(10),
+  TWILIO_ACCOUNT_SID: z.string().min(1).optional(),
+  TWILIO_AUTH_TOKEN: z.string().min(1).optional(),
+  TWILIO_FROM: z.string().regex(/^\+[1-9]\d{6,14}$/, 'expected an E.164 number, e.g. +15005550006').optional(),
+  TWILIO_WHATSAPP_FROM: z.string().regex(/^\+[1-9]\d{6,14}$/, 'expected an E.164 number, e.g. +15005550006').optional(),
+  FCM_URL: z.url().optional(),
+  FCM_PROJECT_ID: z.string().regex(/^[a-z0-9-]+$/, 'expected a Firebase project id (lowercase letters, digits, dashes)').optional(),
+  FCM_ACCESS_TOKEN: z.string().min(1).optional(),
+  WEBHOOK_SIGNING_SECRET: z.string().min(16, 'expected at least 16 characters').optional(),
 
   SEED_DEMO: bool.default(true),
+  /** Signs the links inside messages (unsubscribe, opens, clicks). */
+  TRACKING_SECRET: z.string().min(16, 'at least 16 characters').optional(),
+  /** Recipients per sendBatch activity and batches in flight per campaign. */
+  SEND_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(1000),
+  SEND_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(64).default(2),
+  /** Messages in flight at once inside one batch (match the channel's connection pool). */
+  SEND_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(10),
 });
 
 export type Env = z.infer<typeof envSchema>;
 
 export interface Config extends Env {
+  trackingSecret: string;
   /** Where Herald serves itself publicly: links in messages, printed URLs. */
   publicUrl: string;
   smtpUrl: string;
@@ -86,15 +106,22 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(variable, `${issue.message}${value !== undefined ? ` (got ${JSON.stringify(redact(variable, value))})` : ''}`);
   }
   const e = result.data;
+  // Credentials come in pairs: half a pair is a typo, not a choice.
+  for (const [a, b] of [['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN'], ['FCM_PROJECT_ID', 'FCM_ACCESS_TOKEN']] as const) {
+    if (e[a] && !e[b]) throw new ConfigError(b, `required when ${a} is set`);
+    if (e[b] && !e[a]) throw new ConfigError(a, `required when ${b} is set`);
+  }
   // The local sinks are a development convenience: production must name its real relay and provider.
   if (e.NODE_ENV === 'production') {
-    for (const name of ['SMTP_URL', 'PROVIDER_HTTP_URL'] as const) {
+    for (const name of ['SMTP_URL', 'PROVIDER_HTTP_URL', 'TRACKING_SECRET'] as const) {
       if (!e[name]) throw new ConfigError(name, 'required when NODE_ENV=production (the local sinks are for development only)');
     }
   }
   return {
     ...e,
     publicUrl: e.PUBLIC_URL ?? `http://localhost:${e.API_PORT}`,
+    // Development only (production requires TRACKING_SECRET): links stay valid across restarts.
+    trackingSecret: e.TRACKING_SECRET ?? 'herald-development-tracking-secret',
     smtpUrl: e.SMTP_URL ?? `smtp://127.0.0.1:${e.SINK_SMTP_PORT}`,
     providerHttpUrl: e.PROVIDER_HTTP_URL ?? `http://127.0.0.1:${e.SINK_HTTP_PORT}`,
     logFormat: e.LOG_FORMAT ?? (e.NODE_ENV === 'production' ? 'json' : 'pretty'),
@@ -112,7 +139,7 @@ function redact(variable: string, value: string | undefined): string | undefined
       return value;
     }
   }
-  return /KEY|SECRET|PASSWORD/.test(variable) ? '***' : value;
+  return /KEY|SECRET|PASSWORD|TOKEN/.test(variable) ? '***' : value;
 }
 
 /** For process entry points: parse, or print one line and exit 1. */

@@ -19,14 +19,25 @@ export interface CapturedMail {
 export interface SmtpSinkOptions {
   port: number;
   host?: string;
-  /** How many recent messages keep their full text (the rest keep only their envelope counters). */
+  /** How many recent messages keep their full text (the rest keep only their envelope counters); 0 keeps only counters. */
   keep?: number;
+  /** Recipients refused at RCPT TO with `550 5.1.1` (mailbox unavailable): a permanent failure. */
+  rejectRecipients?: string[];
+  /** Recipients refused at RCPT TO with `451 4.3.0` (try again later): a transient failure. */
+  deferRecipients?: string[];
+}
+
+export interface SmtpSinkFaults {
+  rejectRecipients?: string[];
+  deferRecipients?: string[];
 }
 
 export interface SmtpSink {
   port: number;
   messages: () => CapturedMail[];
-  stats: () => { received: number; uniqueMessageIds: number; duplicateMessageIds: number };
+  stats: () => { received: number; uniqueMessageIds: number; duplicateMessageIds: number; rejectedRecipients: number; deferredRecipients: number };
+  /** Replaces the recipient faults given at start. */
+  setFaults: (faults: SmtpSinkFaults) => void;
   reset: () => void;
   close: () => Promise<void>;
 }
@@ -36,25 +47,43 @@ export async function startSmtpSink(opts: SmtpSinkOptions): Promise<SmtpSink> {
   let recent: CapturedMail[] = [];
   let received = 0;
   let duplicates = 0;
+  let rejected = 0;
+  let deferred = 0;
   const seenIds = new Set<string>();
+  let rejectSet = new Set((opts.rejectRecipients ?? []).map((a) => a.toLowerCase()));
+  let deferSet = new Set((opts.deferRecipients ?? []).map((a) => a.toLowerCase()));
 
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
     size: 25 * 1024 * 1024,
+    onRcptTo(address, _session, callback) {
+      const rcpt = address.address.toLowerCase();
+      if (rejectSet.has(rcpt)) {
+        rejected += 1;
+        return callback(Object.assign(new Error(`5.1.1 <${address.address}>: Recipient address rejected: mailbox unavailable`), { responseCode: 550 }));
+      }
+      if (deferSet.has(rcpt)) {
+        deferred += 1;
+        return callback(Object.assign(new Error(`4.3.0 <${address.address}>: try again later`), { responseCode: 451 }));
+      }
+      callback();
+    },
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('end', () => {
         const raw = Buffer.concat(chunks).toString('utf8');
         received += 1;
-        const messageId = /^Message-ID:\s*(<[^>]+>)/im.exec(raw)?.[1];
+        // Only the header block: a body line starting with "Message-ID:" is not the header.
+        const headerEnd = raw.indexOf('\r\n\r\n');
+        const messageId = /^Message-ID:\s*(<[^>]+>)/im.exec(headerEnd >= 0 ? raw.slice(0, headerEnd) : raw)?.[1];
         if (messageId) {
           if (seenIds.has(messageId)) duplicates += 1;
           else seenIds.add(messageId);
         }
-        recent.push({
+        if (keep > 0) recent.push({
           id: received,
           from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
           to: session.envelope.rcptTo.map((r) => r.address),
@@ -79,12 +108,18 @@ export async function startSmtpSink(opts: SmtpSinkOptions): Promise<SmtpSink> {
   const addr = server.server.address();
   return {
     port: typeof addr === 'object' && addr ? addr.port : opts.port,
-    messages: () => recent.slice(-keep),
-    stats: () => ({ received, uniqueMessageIds: seenIds.size, duplicateMessageIds: duplicates }),
+    messages: () => (keep > 0 ? recent.slice(-keep) : []),
+    stats: () => ({ received, uniqueMessageIds: seenIds.size, duplicateMessageIds: duplicates, rejectedRecipients: rejected, deferredRecipients: deferred }),
+    setFaults: (faults) => {
+      rejectSet = new Set((faults.rejectRecipients ?? []).map((a) => a.toLowerCase()));
+      deferSet = new Set((faults.deferRecipients ?? []).map((a) => a.toLowerCase()));
+    },
     reset: () => {
       recent = [];
       received = 0;
       duplicates = 0;
+      rejected = 0;
+      deferred = 0;
       seenIds.clear();
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
