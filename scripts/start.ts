@@ -9,7 +9,7 @@ import pg from 'pg';
 import { loadConfig, describeDatabaseUrl } from '../config/env.ts';
 import { createLogger } from '../config/logger.ts';
 import { initOrm } from '../db/orm.ts';
-import { demoLogins, DEMO_PASSWORD, seedDemo } from '../db/seed/demo.ts';
+import { demoLogins, demoLoginsOf, DEMO_PASSWORD, seedDemo } from '../db/seed/demo.ts';
 import { startEmbeddedPostgres, type RunningPostgres } from './lib/postgres.ts';
 import { startTemporalDevServer, type RunningTemporal } from './lib/temporal-server.ts';
 import { ensureTemporalBinaries, PROJECT_ROOT } from './lib/temporal-bin.ts';
@@ -121,7 +121,9 @@ try {
     ...(config.SMTP_URL ? [] : [`  Mail sink      smtp://127.0.0.1:${config.SINK_SMTP_PORT}  (captured: http://127.0.0.1:${config.SINK_HTTP_PORT}/_mail/messages)`]),
     `  Data           ${dir}`,
     '',
-    `  Demo logins (password "${DEMO_PASSWORD}"): ${demoLogins().map((l) => l.email).join(', ')}`,
+    `  Demo logins (password "${DEMO_PASSWORD}"):`,
+    `    Acme Retail     ${demoLogins().map((l) => l.email).join(', ')}`,
+    `    Aurelia Jewels  ${demoLoginsOf('aurelia').map((l) => l.email).join(', ')}`,
     '',
     'Press Ctrl-C to stop.',
     '',

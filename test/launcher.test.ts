@@ -142,7 +142,7 @@ describe('npm start', () => {
     await c2.connect();
     const { rows } = await c2.query<{ slug: string }>('select slug from companies order by slug');
     await c2.end();
-    expect(rows.map((r) => r.slug)).toEqual(['acme-retail', 'kept-co']); // kept, and the demo not seeded twice
+    expect(rows.map((r) => r.slug)).toEqual(['acme-retail', 'aurelia-jewels', 'kept-co']); // kept, and the demo not seeded twice
     const conn2 = await Connection.connect({ address: `127.0.0.1:${env.TEMPORAL_PORT}` });
     const desc = await new Client({ connection: conn2 }).workflow.getHandle(probe.workflowId).describe();
     await conn2.close();

@@ -32,7 +32,7 @@ describe('workflows on the real Temporal dev server', () => {
       const client = new Client({ connection });
       const handle = await client.workflow.start('countTenants', { taskQueue, workflowId: `harness-${randomUUID()}`, args: [] });
       const result = await worker.runUntil(handle.result());
-      expect(result).toBe(1);
+      expect(result).toBe(2); // the demo seed's two companies
       // The server recorded the run: its history holds the completed activity, for ops to inspect.
       const history = await handle.fetchHistory();
       const types = (history.events ?? []).map((e) => e.activityTaskCompletedEventAttributes ? 'activityCompleted' : e.workflowExecutionCompletedEventAttributes ? 'workflowCompleted' : null);

@@ -24,6 +24,11 @@ export const CampaignRecipientSchema = defineEntity({
   ],
   indexes: [
     { name: 'campaign_recipients_campaign_status_idx', properties: ['campaign', 'status'] },
+    // The frequency cap counts each contact's recent sends across campaigns at snapshot time.
+    {
+      name: 'campaign_recipients_recent_sends_idx',
+      expression: 'create index "campaign_recipients_recent_sends_idx" on "campaign_recipients" ("company_id", "sent_at", "contact_id") where "sent_at" is not null',
+    },
     { name: 'campaign_recipients_provider_message_idx', expression: 'create index "campaign_recipients_provider_message_idx" on "campaign_recipients" ("provider_message_id") where "provider_message_id" is not null' },
   ],
   properties: {
