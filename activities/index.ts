@@ -1,19 +1,34 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Config } from '../config/env.ts';
 import type { Logger } from '../config/logger.ts';
+import type { CampaignActivities } from './campaign-types.ts';
+import { createCampaignBookkeeping } from './campaign.ts';
+import { createSendBatch, type ChannelRegistry } from './send-batch.ts';
 
 export interface ActivityDeps {
   orm: MikroORM;
   config: Config;
   log: Logger;
+  channels: ChannelRegistry;
+  /** Messages in flight at once within one batch (defaults to SEND_CONCURRENCY). */
+  sendConcurrency?: number;
 }
 
 /**
  * Builds every activity the worker registers, closed over real dependencies (tests pass their own).
- * Each activity forks the entity manager for its own unit of work; none uses the global one.
+ * None uses the global entity manager.
  */
-export function createActivities(_deps: ActivityDeps) {
-  return {};
+export function createActivities(deps: ActivityDeps): CampaignActivities {
+  return {
+    ...createCampaignBookkeeping(deps.orm),
+    sendBatch: createSendBatch({
+      orm: deps.orm,
+      channels: deps.channels,
+      publicUrl: deps.config.publicUrl,
+      trackingSecret: deps.config.trackingSecret,
+      concurrency: deps.sendConcurrency ?? deps.config.SEND_CONCURRENCY,
+    }),
+  };
 }
 
 export type Activities = ReturnType<typeof createActivities>;

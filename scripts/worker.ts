@@ -9,6 +9,7 @@ import { createLogger } from '../config/logger.ts';
 import { connectWorker } from '../config/temporal.ts';
 import { initOrm } from '../db/orm.ts';
 import { createActivities } from '../activities/index.ts';
+import { createChannels } from '../channels/index.ts';
 import { databaseUrl, exitWithParent, fatal, temporalAddress } from './lib/defaults.ts';
 
 const config = loadConfig();
@@ -24,20 +25,24 @@ Runtime.install({
 try {
   const orm = await initOrm({ clientUrl: databaseUrl(config), poolMax: config.DATABASE_POOL_MAX, migrate: true });
   const connection = await connectWorker(config, temporalAddress(config));
+  const channels = createChannels(config);
   const worker = await Worker.create({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     workflowsPath: fileURLToPath(new URL('../workflows/index.ts', import.meta.url)),
-    activities: createActivities({ orm, config, log }),
+    activities: createActivities({ orm, config, log, channels }),
     // In-flight batches get this long to record what they sent before the worker goes away.
     shutdownGraceTime: '10s',
+    // Heartbeats carry pause/stop to a running batch: let them through at least every second.
+    maxHeartbeatThrottleInterval: '1 second',
   });
   exitWithParent(() => worker.shutdown());
   log.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, namespace: config.TEMPORAL_NAMESPACE }, 'worker polling');
   // run() resolves after shutdown() (SIGINT/SIGTERM are handled by the SDK's runtime).
   await worker.run();
   await connection.close();
+  await channels.closeAll();
   await orm.close();
   log.info('worker stopped');
   // The IPC channel to the launcher would keep the process alive.

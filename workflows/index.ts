@@ -2,4 +2,4 @@
  * The worker's workflow entry point: every workflow Herald runs is exported from here, and nothing
  * else. Deterministic code only (see the lint override for this folder).
  */
-export {};
+export { campaignWorkflow } from './campaign.ts';

@@ -1,0 +1,66 @@
+/** The contract between the campaign workflow and its activities (the workflow imports types only). */
+import type { CampaignState } from '../domain/campaign-states.ts';
+import type { ApprovalEntry, Counts } from '../workflows/campaign-messages.ts';
+
+export interface CampaignRef {
+  campaignId: string;
+  companyId: string;
+}
+
+export interface ProjectionInput extends CampaignRef {
+  status: CampaignState;
+  stateVersion: number;
+  counts?: Counts;
+  approval?: ApprovalEntry;
+  actorId?: string | null;
+  reason?: string | null;
+}
+
+export interface SnapshotResult {
+  /** Every recipient row, sendable or not. */
+  audience: number;
+  /** Sendable rows are numbered 1..maxSeq; excluded ones (no address, no consent, suppressed) after. */
+  maxSeq: number;
+  excluded: number;
+}
+
+export interface BatchInput extends CampaignRef {
+  fromSeq: number;
+  toSeq: number;
+}
+
+export interface BatchResult {
+  /** Status totals over the whole range, read back from the database: exact across retries. */
+  sent: number;
+  failed: number;
+  skipped: number;
+  pending: number;
+}
+
+export type NotificationKind =
+  | 'approval.requested'
+  | 'approval.reminder'
+  | 'approval.expired'
+  | 'campaign.approved'
+  | 'campaign.rejected'
+  | 'campaign.scheduled'
+  | 'campaign.started'
+  | 'campaign.paused'
+  | 'campaign.completed'
+  | 'campaign.stopped'
+  | 'campaign.failure_rate';
+
+export interface NotifyInput extends CampaignRef {
+  kind: NotificationKind;
+  /** Who hears about it: the approvers of the company, or the creator and the campaign's watchers. */
+  audience: 'approvers' | 'owners';
+  payload?: Record<string, unknown>;
+}
+
+export interface CampaignActivities {
+  projectStatus(input: ProjectionInput): Promise<boolean>;
+  notify(input: NotifyInput): Promise<number>;
+  snapshotAudience(input: CampaignRef): Promise<SnapshotResult>;
+  sendBatch(input: BatchInput): Promise<BatchResult>;
+  finalizeRecipients(input: CampaignRef & { stopped: boolean }): Promise<Counts>;
+}

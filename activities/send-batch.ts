@@ -1,0 +1,228 @@
+/**
+ * sendBatch: sends one seq range of a campaign's recipients. It claims the range's pending rows in
+ * chunks (one UPDATE … RETURNING each), sends every message with an idempotency key derived from
+ * its row, writes the results back in one statement per chunk, and heartbeats how far it got, so a
+ * retry resumes there and a pause stops it after the messages in hand.
+ */
+import { Context, CancelledFailure } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import type { Knex, MikroORM } from '@mikro-orm/postgresql';
+import type { ChannelAdapter, OutboundMessage, SendResult } from '../channels/types.ts';
+import type { CampaignChannel } from '../domain/campaign-rules.ts';
+import { createToken } from '../domain/tracking-token.ts';
+import type { CampaignContent, SenderIdentity, Variant } from '../db/entities/index.ts';
+import type { BatchInput, BatchResult } from './campaign-types.ts';
+import { compileTemplate, renderTemplate, type CompiledTemplate } from './render.ts';
+
+export interface ChannelRegistry {
+  get(channel: CampaignChannel): ChannelAdapter;
+}
+
+export interface SendBatchDeps {
+  orm: MikroORM;
+  channels: ChannelRegistry;
+  publicUrl: string;
+  trackingSecret: string;
+  /** Messages in flight at once within one batch. */
+  concurrency: number;
+  /** Rows claimed and written back per statement. */
+  chunkSize?: number;
+  /** In-activity tries for a retryable provider answer before the row is left for a later attempt. */
+  messageAttempts?: number;
+}
+
+interface Row {
+  id: string;
+  seq: string;
+  address: string | null;
+  variant: string | null;
+  first_name: string | null;
+  last_name: string | null;
+  email: string | null;
+  phone: string | null;
+  attributes: Record<string, unknown>;
+}
+
+interface Outcome {
+  id: number;
+  seq: number;
+  status: 'sent' | 'failed' | 'pending';
+  pid: string | null;
+  reason: string | null;
+  error: string | null;
+}
+
+interface Prepared {
+  channel: CampaignChannel;
+  name: string;
+  code: string;
+  sender: SenderIdentity;
+  templates: Map<string, Partial<Record<'subject' | 'html' | 'text' | 'body' | 'title' | 'url' | 'payload', CompiledTemplate>>>;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export function createSendBatch(deps: SendBatchDeps) {
+  const chunkSize = deps.chunkSize ?? 250;
+  const messageAttempts = deps.messageAttempts ?? 3;
+  const prepared = new Map<string, Prepared>();
+  const knex = (): Knex => deps.orm.em.getKnex();
+
+  async function prepare(input: BatchInput): Promise<Prepared> {
+    const row = (
+      await knex().raw<{ rows: { primary_channel: CampaignChannel; name: string; code: string; content: CampaignContent; sender: SenderIdentity; variants: Variant[]; updated_at: string }[] }>(
+        'select primary_channel, name, code, content, sender, variants, updated_at from campaigns where id = ? and company_id = ?',
+        [input.campaignId, input.companyId],
+      )
+    ).rows[0];
+    if (!row) throw ApplicationFailure.nonRetryable(`campaign ${input.campaignId} not found`, 'CampaignNotFound');
+    const key = `${input.campaignId}:${String(row.updated_at)}`;
+    const cached = prepared.get(key);
+    if (cached) return cached;
+    const compile = (content: CampaignContent | undefined) => {
+      const c = content?.[row.primary_channel] as Record<string, string | undefined> | undefined;
+      const out: Prepared['templates'] extends Map<string, infer T> ? T : never = {};
+      for (const field of ['subject', 'html', 'text', 'body', 'title', 'url', 'payload'] as const) {
+        const source = c?.[field];
+        if (typeof source === 'string') out[field] = compileTemplate(source);
+      }
+      return out;
+    };
+    const templates = new Map<string, Prepared['templates'] extends Map<string, infer T> ? T : never>();
+    templates.set('', compile(row.content));
+    for (const v of row.variants ?? []) templates.set(v.key, { ...templates.get(''), ...compile(v.content) });
+    const p: Prepared = { channel: row.primary_channel, name: row.name, code: row.code, sender: row.sender ?? {}, templates };
+    prepared.set(key, p);
+    if (prepared.size > 100) prepared.delete(prepared.keys().next().value!);
+    return p;
+  }
+
+  function buildMessage(p: Prepared, input: BatchInput, row: Row): OutboundMessage {
+    const id = Number(row.id);
+    const t = p.templates.get(row.variant ?? '') ?? p.templates.get('')!;
+    const unsubscribeUrl = `${deps.publicUrl}/t/u/${createToken(deps.trackingSecret, { kind: 'u', recipientId: id })}`;
+    const vars = {
+      contact: { ...row.attributes, first_name: row.first_name, last_name: row.last_name, email: row.email, phone: row.phone },
+      campaign: { name: p.name, code: p.code },
+      unsubscribe_url: unsubscribeUrl,
+    };
+    const r = (tpl: CompiledTemplate | undefined) => (tpl ? renderTemplate(tpl, vars) : undefined);
+    const base = { channel: p.channel, idempotencyKey: `herald-${input.campaignId}-${id}`, to: row.address ?? '' };
+    switch (p.channel) {
+      case 'email':
+        return {
+          ...base,
+          subject: r(t.subject) ?? p.name,
+          html: r(t.html),
+          text: r(t.text),
+          from: { address: p.sender.fromEmail ?? 'no-reply@herald.localhost', ...(p.sender.fromName ? { name: p.sender.fromName } : {}) },
+          ...(p.sender.replyTo ? { replyTo: p.sender.replyTo } : {}),
+          messageId: `<r${id}.${input.campaignId}@herald>`,
+          headers: { 'List-Unsubscribe': `<${unsubscribeUrl}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
+        };
+      case 'push':
+        return { ...base, subject: r(t.title) ?? p.name, text: r(t.body) ?? '', ...(t.url ? { url: r(t.url)! } : {}) };
+      case 'webhook':
+        return { ...base, text: r(t.payload) ?? JSON.stringify({ campaign: p.code, recipient: id }) };
+      default:
+        return { ...base, text: r(t.body) ?? '', ...(p.sender.smsFrom ? { from: { address: p.sender.smsFrom } } : {}) };
+    }
+  }
+
+  async function sendOne(adapter: ChannelAdapter, p: Prepared, input: BatchInput, row: Row, signal: AbortSignal): Promise<Outcome> {
+    const base = { id: Number(row.id), seq: Number(row.seq), pid: null, reason: null, error: null };
+    let message: OutboundMessage;
+    try {
+      message = buildMessage(p, input, row);
+    } catch (err) {
+      // A template that cannot render for this recipient fails the recipient, not the batch.
+      return { ...base, status: 'failed', reason: 'render_error', error: (err as Error).message.slice(0, 500) };
+    }
+    let last: SendResult | undefined;
+    for (let attempt = 1; attempt <= messageAttempts; attempt++) {
+      last = await adapter.send(message);
+      if (last.kind === 'accepted') return { ...base, status: 'sent', pid: last.providerId };
+      if (last.kind === 'permanent') return { ...base, status: 'failed', reason: last.code.slice(0, 64), error: last.message.slice(0, 500) };
+      if (attempt < messageAttempts && !signal.aborted) await sleep(Math.min(last.retryAfterMs ?? 250 * 2 ** attempt, 10_000));
+    }
+    // Still refused for now: leave it pending; the activity's retry (with backoff) takes it again.
+    return { ...base, status: 'pending', reason: null, error: last && last.kind === 'retryable' ? `${last.code}: ${last.message}`.slice(0, 500) : null };
+  }
+
+  async function claim(input: BatchInput, from: number, to: number): Promise<Row[]> {
+    // Rows still `sending` in the range were claimed by an attempt that died mid-chunk: whether they
+    // left is unknown, so they go again under the same idempotency key.
+    const res = await knex().raw<{ rows: Row[] }>(
+      `update campaign_recipients r set status = 'sending', attempts = r.attempts + 1, updated_at = now()
+       from contacts c
+       where r.campaign_id = ? and r.seq between ? and ? and r.status in ('pending', 'sending') and c.id = r.contact_id
+       returning r.id, r.seq, r.address, r.variant, c.first_name, c.last_name, c.email, c.phone, c.attributes`,
+      [input.campaignId, from, to],
+    );
+    return res.rows.sort((a, b) => Number(a.seq) - Number(b.seq));
+  }
+
+  async function write(outcomes: Outcome[]): Promise<void> {
+    if (outcomes.length === 0) return;
+    await knex().raw(
+      `update campaign_recipients r set status = u.status, provider_message_id = u.pid, reason = u.reason, error = u.error,
+         sent_at = case when u.status = 'sent' then now() else r.sent_at end, updated_at = now()
+       from jsonb_to_recordset(?::jsonb) as u(id bigint, status text, pid text, reason text, error text)
+       where r.id = u.id`,
+      [JSON.stringify(outcomes.map(({ seq: _seq, ...o }) => o))],
+    );
+  }
+
+  return async function sendBatch(input: BatchInput): Promise<BatchResult> {
+    const ctx = Context.current();
+    const signal = ctx.cancellationSignal;
+    const details = ctx.info.heartbeatDetails as { lastSeq?: number } | undefined;
+    const p = await prepare(input);
+    const adapter = deps.channels.get(p.channel);
+    let cursor = Math.max(input.fromSeq - 1, details?.lastSeq ?? 0);
+    let firstDeferred: number | null = null;
+    let lastError: string | null = null;
+
+    while (cursor < input.toSeq && !signal.aborted) {
+      const chunkEnd = Math.min(input.toSeq, cursor + chunkSize);
+      const rows = await claim(input, cursor + 1, chunkEnd);
+      const outcomes: Outcome[] = [];
+      let next = 0;
+      const worker = async () => {
+        while (next < rows.length && !signal.aborted) {
+          const row = rows[next++]!;
+          outcomes.push(await sendOne(adapter, p, input, row, signal));
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(deps.concurrency, rows.length) }, worker));
+      // Claimed but never handed to the provider (a pause came): back to pending.
+      const done = new Set(outcomes.map((o) => o.id));
+      for (const row of rows) {
+        if (!done.has(Number(row.id))) outcomes.push({ id: Number(row.id), seq: Number(row.seq), status: 'pending', pid: null, reason: null, error: null });
+      }
+      await write(outcomes);
+      for (const o of outcomes) {
+        if (o.status === 'pending' && o.error) {
+          firstDeferred = Math.min(firstDeferred ?? o.seq, o.seq);
+          lastError = o.error;
+        }
+      }
+      cursor = signal.aborted ? cursor : chunkEnd;
+      ctx.heartbeat({ lastSeq: firstDeferred !== null ? Math.min(cursor, firstDeferred - 1) : cursor });
+    }
+    if (signal.aborted) throw new CancelledFailure('batch cancelled after recording the messages in hand');
+    if (firstDeferred !== null) {
+      throw ApplicationFailure.retryable(`provider asked to retry later: ${lastError}`, 'ProviderRetryLater');
+    }
+    const counts = await knex().raw<{ rows: Record<string, string>[] }>(
+      `select count(*) filter (where status in ('sent', 'delivered', 'bounced')) as sent,
+              count(*) filter (where status = 'failed') as failed,
+              count(*) filter (where status in ('skipped', 'suppressed')) as skipped,
+              count(*) filter (where status in ('pending', 'sending')) as pending
+       from campaign_recipients where campaign_id = ? and seq between ? and ?`,
+      [input.campaignId, input.fromSeq, input.toSeq],
+    );
+    const c = counts.rows[0]!;
+    return { sent: Number(c.sent), failed: Number(c.failed), skipped: Number(c.skipped), pending: Number(c.pending) };
+  };
+}

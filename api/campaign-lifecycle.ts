@@ -1,0 +1,56 @@
+/**
+ * Client-side helpers for the campaign workflow: what the API calls. Starting twice is not an
+ * error; messages go by the constants declared beside the workflow.
+ */
+import { WorkflowExecutionAlreadyStartedError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { ConflictError } from '../domain/errors.ts';
+import { CampaignIdKey, CampaignStatusKey, CompanyIdKey } from '../workflows/search-attributes.ts';
+import {
+  CAMPAIGN_TASK_QUEUE,
+  campaignWorkflowId,
+  stateQuery,
+  type CampaignStateView,
+  type CampaignWorkflowInput,
+} from '../workflows/campaign-messages.ts';
+import type { campaignWorkflow } from '../workflows/campaign.ts';
+
+export async function startCampaign(client: Client, input: CampaignWorkflowInput, taskQueue = CAMPAIGN_TASK_QUEUE): Promise<{ workflowId: string; started: boolean }> {
+  const workflowId = campaignWorkflowId(input.campaignId);
+  try {
+    await client.workflow.start<typeof campaignWorkflow>('campaignWorkflow', {
+      workflowId,
+      taskQueue,
+      args: [input],
+      typedSearchAttributes: [
+        { key: CampaignIdKey, value: input.campaignId },
+        { key: CompanyIdKey, value: input.companyId },
+        { key: CampaignStatusKey, value: 'draft' },
+      ],
+    });
+    return { workflowId, started: true };
+  } catch (err) {
+    if (err instanceof WorkflowExecutionAlreadyStartedError) return { workflowId, started: false };
+    throw err;
+  }
+}
+
+export function campaignHandle(client: Client, campaignId: string) {
+  return client.workflow.getHandle<typeof campaignWorkflow>(campaignWorkflowId(campaignId));
+}
+
+export async function campaignState(client: Client, campaignId: string): Promise<CampaignStateView> {
+  return campaignHandle(client, campaignId).query(stateQuery);
+}
+
+/** Runs an update; the workflow's rejection (its validator said no) becomes a 409 with its reason. */
+export async function runUpdate<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    if (err instanceof WorkflowUpdateFailedError) {
+      const reason = err.cause instanceof Error ? err.cause.message : err.message;
+      throw new ConflictError(reason, 'workflow_rejected');
+    }
+    throw err;
+  }
+}
