@@ -24,6 +24,24 @@ import {
   type CampaignWorkflowInput,
 } from '../workflows/campaign-messages.ts';
 import { ConflictError } from '../domain/errors.ts';
+import { writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { inject } from 'vitest';
+
+/**
+ * RECORD_HISTORIES=1 writes the history of each scenario's run(s) to test/histories/, which the
+ * replay test replays against the current workflow code: a non-deterministic change fails CI.
+ */
+async function recordHistory(name: string, campaignId: string) {
+  if (!process.env.RECORD_HISTORIES) return;
+  const runs = worker.client.workflow.list({ query: `WorkflowId = 'campaign-${campaignId}'` });
+  let i = 0;
+  for await (const run of runs) {
+    // The CLI's JSON export is the format Worker.runReplayHistory reads.
+    const json = execFileSync(inject('temporalCli'), ['workflow', 'show', '-w', run.workflowId, '-r', run.runId, '--output', 'json', '--address', inject('temporalAddress')], { maxBuffer: 64 * 1024 * 1024 });
+    writeFileSync(new URL(`./histories/${name}${i++ ? `-${i}` : ''}.json`, import.meta.url), json);
+  }
+}
 
 let db: TestDatabase;
 let smtp: SmtpSink;
@@ -95,7 +113,8 @@ describe('campaign workflow', () => {
 
     const handle = campaignHandle(worker.client, f.campaignId);
     await waitFor(() => campaignState(worker.client, f.campaignId), (s) => s.status === 'pending_approval');
-    expect((await campaignRow(f.campaignId)).approval_status).toBe('pending');
+    // The row follows the workflow through the projection activity.
+    await waitFor(() => campaignRow(f.campaignId), (r) => r.approval_status === 'pending' && r.status === 'pending_approval');
 
     // The creator may not approve their own campaign; the rejection names why.
     const own = await runUpdate(() => handle.executeUpdate(approveUpdate, { args: [{ approverId: f.creatorId }] })).catch((e: unknown) => e);
@@ -132,6 +151,7 @@ describe('campaign workflow', () => {
       [f.campaignId],
     );
     expect(audit.rows.map((r) => r.after.status)).toEqual(['pending_approval', 'approved', 'scheduled', 'sending', 'completed']);
+    await recordHistory('approved-scheduled-sent', f.campaignId);
   });
 
   it('records a rejection with its comment and ends', async () => {
@@ -143,6 +163,7 @@ describe('campaign workflow', () => {
     expect((await handle.result()).status).toBe('rejected');
     expect((await campaignRow(f.campaignId)).status).toBe('rejected');
     expect(await rowStatus(f.campaignId)).toEqual({}); // nothing was snapshotted, nothing sent
+    await recordHistory('rejected', f.campaignId);
   });
 
   it('refuses the messages the current state does not allow', async () => {
@@ -172,6 +193,7 @@ describe('campaign workflow', () => {
     expect(edited.contentHash).toBe('hash-2');
     await handle.signal(stopSignal, { actorId: f.creatorId });
     expect((await handle.result()).status).toBe('stopped');
+    await recordHistory('edited-after-approval-stopped', f.campaignId);
   });
 
   it('pauses, resumes and stops while sending without sending anyone twice', async () => {
@@ -202,6 +224,7 @@ describe('campaign workflow', () => {
       expect((rows.sent ?? 0) + (rows.skipped ?? 0)).toBe(1500);
       expect(result.counts.sent).toBe(rows.sent);
       expect(result.counts.skipped).toBe(rows.skipped);
+      await recordHistory('paused-resumed-stopped', f.campaignId);
     } finally {
       await fetch(`${httpUrl}/_sink/faults`, { method: 'POST', body: '{}' });
     }
@@ -245,5 +268,21 @@ describe('campaign workflow', () => {
       [f.campaignId],
     );
     expect(failed.rows.every((r) => r.reason === 'render_error' && /nickname/.test(r.error))).toBe(true);
+  });
+
+  it('continues as new to keep history bounded, carrying its cursor and counters', async () => {
+    const f = await createCampaignFixture(db.orm, { slug: 'long', contacts: 600 });
+    await startCampaign(worker.client, input(f, { approvalRequired: false, startAt: null, options: { batchSize: 50, maxInFlight: 2, batchesPerRun: 4 } }), worker.taskQueue);
+    const handle = campaignHandle(worker.client, f.campaignId);
+    const result = await handle.result();
+    expect(result.status).toBe('completed');
+    expect(result.counts).toEqual({ audience: 600, sent: 600, failed: 0, skipped: 0, remaining: 0 });
+    expect(await rowStatus(f.campaignId)).toEqual({ sent: 600 });
+    const runs: number[] = [];
+    for await (const run of worker.client.workflow.list({ query: `WorkflowId = 'campaign-${f.campaignId}'` })) runs.push(run.historyLength);
+    // 12 batches at 4 per run: at least 3 runs, none of them carrying the whole send.
+    expect(runs.length).toBeGreaterThanOrEqual(3);
+    expect(Math.max(...runs)).toBeLessThan(200);
+    await recordHistory('continued-as-new', f.campaignId);
   });
 });

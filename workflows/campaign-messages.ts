@@ -22,6 +22,11 @@ export interface CampaignOptions {
   failureRate: number;
   /** Continue-as-new after this many batches even if Temporal does not suggest it yet. */
   batchesPerRun: number;
+  /**
+   * Keep CampaignStatus and friends current for ops. Off only where the server has no such
+   * attributes registered (the time-skipping test server cannot register custom ones).
+   */
+  searchAttributes: boolean;
 }
 
 export const DEFAULT_CAMPAIGN_OPTIONS: CampaignOptions = {
@@ -32,6 +37,7 @@ export const DEFAULT_CAMPAIGN_OPTIONS: CampaignOptions = {
   failureWindow: 500,
   failureRate: 0.5,
   batchesPerRun: 500,
+  searchAttributes: true,
 };
 
 export interface Counts {
@@ -61,6 +67,8 @@ export interface CarriedState {
   stateVersion: number;
   recentOutcomes: { sent: number; failed: number }[];
   runs: number;
+  /** Ranges a pause interrupted, still to send. */
+  redo?: { fromSeq: number; toSeq: number }[];
 }
 
 export interface CampaignWorkflowInput {

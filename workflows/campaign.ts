@@ -86,7 +86,7 @@ export async function campaignWorkflow(input: CampaignWorkflowInput): Promise<Ca
   let decision: ApprovalEntry | null = null;
   let fatal = false;
   const inFlight = new Map<number, { range: Range; scope: CancellationScope }>();
-  const redo: Range[] = [];
+  const redo: Range[] = [...(carried.redo ?? [])];
 
   const current = (): CampaignState => status;
   const view = (): CampaignStateView => ({
@@ -109,7 +109,7 @@ export async function campaignWorkflow(input: CampaignWorkflowInput): Promise<Ca
     }
     status = next;
     stateVersion += 1;
-    upsertSearchAttributes([{ key: CampaignStatusKey, value: status }]);
+    if (opts.searchAttributes) upsertSearchAttributes([{ key: CampaignStatusKey, value: status }]);
     await acts.projectStatus({ ...ref, status, stateVersion, counts: view().counts, ...extra });
   }
 
@@ -209,7 +209,7 @@ export async function campaignWorkflow(input: CampaignWorkflowInput): Promise<Ca
   });
 
   // --- lifecycle ----------------------------------------------------------------------------
-  if (!input.carried) {
+  if (!input.carried && opts.searchAttributes) {
     upsertSearchAttributes([
       { key: CampaignIdKey, value: input.campaignId },
       { key: CompanyIdKey, value: input.companyId },
@@ -221,7 +221,9 @@ export async function campaignWorkflow(input: CampaignWorkflowInput): Promise<Ca
       counts = await acts.finalizeRecipients({ ...ref, stopped: final === 'stopped' });
     }
     await moveTo(final, { reason: reason ?? null });
-    await acts.notify({ ...ref, kind: final === 'stopped' ? 'campaign.stopped' : 'campaign.completed', audience: 'owners', payload: { counts } });
+    if (final === 'stopped' || final === 'completed') {
+      await acts.notify({ ...ref, kind: final === 'stopped' ? 'campaign.stopped' : 'campaign.completed', audience: 'owners', payload: { counts } });
+    }
     await condition(allHandlersFinished);
     return { status, counts: view().counts };
   }
@@ -361,7 +363,18 @@ export async function campaignWorkflow(input: CampaignWorkflowInput): Promise<Ca
     }
     const work = redo.length > 0 || cursor < maxSeq;
     if (!work && inFlight.size === 0) break;
-    if (!pauseRequested && !fatal && work && inFlight.size < opts.maxInFlight) {
+    // Bounded history: past the run's budget, stop launching, drain, and carry on in a fresh run.
+    const rollOver = workflowInfo().continueAsNewSuggested || batchesThisRun >= opts.batchesPerRun;
+    if (rollOver && inFlight.size === 0 && !pauseRequested && !fatal) {
+      await condition(allHandlersFinished);
+      await continueAsNew<typeof campaignWorkflow>({
+        ...input,
+        startAt,
+        approvalRequired,
+        carried: { status, cursor, maxSeq, counts, approvals, contentHash, stateVersion, recentOutcomes, runs: carried.runs + 1, redo },
+      });
+    }
+    if (!rollOver && !pauseRequested && !fatal && work && inFlight.size < opts.maxInFlight) {
       const range = redo.shift() ?? { fromSeq: cursor + 1, toSeq: Math.min(maxSeq, cursor + opts.batchSize) };
       if (range.toSeq > cursor) cursor = range.toSeq;
       running.push(launch(range));
@@ -370,18 +383,6 @@ export async function campaignWorkflow(input: CampaignWorkflowInput): Promise<Ca
     // Wait for a batch to end or a message to change what we do.
     const before = inFlight.size;
     await condition(() => inFlight.size < before || stopRequested || fatal || (pauseRequested && inFlight.size === 0));
-    if (inFlight.size === 0 && (workflowInfo().continueAsNewSuggested || batchesThisRun >= opts.batchesPerRun) && !pauseRequested) {
-      // Bounded history: carry the cursor and counters into a fresh run.
-      if (redo.length === 0) {
-        await condition(allHandlersFinished);
-        await continueAsNew<typeof campaignWorkflow>({
-          ...input,
-          startAt,
-          approvalRequired,
-          carried: { status, cursor, maxSeq, counts, approvals, contentHash, stateVersion, recentOutcomes, runs: carried.runs + 1 },
-        });
-      }
-    }
   }
   // Surface a batch that failed for good (retries exhausted) as the campaign's failure.
   const settled = await Promise.allSettled(running);
