@@ -69,9 +69,6 @@ export const envSchema = z.object({
   SEED_DEMO: bool.default(true),
   /** Signs the links inside messages (unsubscribe, opens, clicks). */
   TRACKING_SECRET: z.string().min(16, 'at least 16 characters').optional(),
-  /** Recipients per sendBatch activity and batches in flight per campaign. */
-  SEND_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(1000),
-  SEND_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(64).default(2),
   /** Messages in flight at once inside one batch (match the channel's connection pool). */
   SEND_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(10),
 });
