@@ -35,6 +35,9 @@ export interface BatchResult {
   failed: number;
   skipped: number;
   pending: number;
+  /** Of the pending: rows the provider refused for now (5xx, 429, timeouts) after in-batch retries. */
+  deferred?: number;
+  lastError?: string | null;
 }
 
 export type NotificationKind =

@@ -173,6 +173,14 @@ export function createSendBatch(deps: SendBatchDeps) {
     );
   }
 
+  async function countDeferred(input: BatchInput): Promise<number> {
+    const res = await knex().raw<{ rows: { n: string }[] }>(
+      `select count(*) as n from campaign_recipients where campaign_id = ? and seq between ? and ? and status = 'pending' and error is not null`,
+      [input.campaignId, input.fromSeq, input.toSeq],
+    );
+    return Number(res.rows[0]?.n ?? 0);
+  }
+
   return async function sendBatch(input: BatchInput): Promise<BatchResult> {
     const ctx = Context.current();
     const signal = ctx.cancellationSignal;
@@ -211,9 +219,9 @@ export function createSendBatch(deps: SendBatchDeps) {
       ctx.heartbeat({ lastSeq: firstDeferred !== null ? Math.min(cursor, firstDeferred - 1) : cursor });
     }
     if (signal.aborted) throw new CancelledFailure('batch cancelled after recording the messages in hand');
-    if (firstDeferred !== null) {
-      throw ApplicationFailure.retryable(`provider asked to retry later: ${lastError}`, 'ProviderRetryLater');
-    }
+    // Rows the provider kept refusing for now stay pending; the workflow counts them towards its
+    // failure rate (a broken provider pauses the campaign) and sends the range again later.
+    const deferred = firstDeferred === null ? 0 : await countDeferred(input);
     const counts = await knex().raw<{ rows: Record<string, string>[] }>(
       `select count(*) filter (where status in ('sent', 'delivered', 'bounced')) as sent,
               count(*) filter (where status = 'failed') as failed,
@@ -223,6 +231,6 @@ export function createSendBatch(deps: SendBatchDeps) {
       [input.campaignId, input.fromSeq, input.toSeq],
     );
     const c = counts.rows[0]!;
-    return { sent: Number(c.sent), failed: Number(c.failed), skipped: Number(c.skipped), pending: Number(c.pending) };
+    return { sent: Number(c.sent), failed: Number(c.failed), skipped: Number(c.skipped), pending: Number(c.pending), deferred, lastError };
   };
 }

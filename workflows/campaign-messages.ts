@@ -69,6 +69,8 @@ export interface CarriedState {
   runs: number;
   /** Ranges a pause interrupted, still to send. */
   redo?: { fromSeq: number; toSeq: number }[];
+  /** Counts already taken from ranges that run again, keyed by their first seq. */
+  partial?: [number, { sent: number; failed: number; skipped: number }][];
 }
 
 export interface CampaignWorkflowInput {

@@ -87,6 +87,8 @@ export async function campaignWorkflow(input: CampaignWorkflowInput): Promise<Ca
   let fatal = false;
   const inFlight = new Map<number, { range: Range; scope: CancellationScope }>();
   const redo: Range[] = [...(carried.redo ?? [])];
+  // Totals already counted for ranges that must run again (their counts are read back per range).
+  const partial = new Map<number, { sent: number; failed: number; skipped: number }>(carried.partial ?? []);
 
   const current = (): CampaignState => status;
   const view = (): CampaignStateView => ({
@@ -302,9 +304,23 @@ export async function campaignWorkflow(input: CampaignWorkflowInput): Promise<Ca
     counts = { audience: snap.audience, sent: 0, failed: 0, skipped: snap.excluded, remaining: 0 };
   }
 
-  const record = (r: BatchResult) => {
-    counts = { ...counts, sent: counts.sent + r.sent, failed: counts.failed + r.failed, skipped: counts.skipped + r.skipped };
-    recentOutcomes = [...recentOutcomes, { sent: r.sent, failed: r.failed }];
+  const record = (range: Range, r: BatchResult) => {
+    if (r.pending > 0) {
+      // Provider refused some for now: those rows go again later; they count as failures below.
+      redo.push(range);
+      if (r.lastError) lastError = r.lastError;
+    }
+    const done = { sent: r.sent, failed: r.failed, skipped: r.skipped };
+    const prior = partial.get(range.fromSeq) ?? { sent: 0, failed: 0, skipped: 0 };
+    partial.set(range.fromSeq, done);
+    if (r.pending === 0) partial.delete(range.fromSeq);
+    counts = {
+      ...counts,
+      sent: counts.sent + done.sent - prior.sent,
+      failed: counts.failed + done.failed - prior.failed,
+      skipped: counts.skipped + done.skipped - prior.skipped,
+    };
+    recentOutcomes = [...recentOutcomes, { sent: done.sent - prior.sent, failed: done.failed - prior.failed + (r.deferred ?? 0) }];
     let total = 0;
     let failed = 0;
     const kept: typeof recentOutcomes = [];
@@ -333,7 +349,7 @@ export async function campaignWorkflow(input: CampaignWorkflowInput): Promise<Ca
       .then(
         (r) => {
           inFlight.delete(id);
-          record(r);
+          record(range, r);
         },
         (err: unknown) => {
           inFlight.delete(id);
@@ -371,7 +387,7 @@ export async function campaignWorkflow(input: CampaignWorkflowInput): Promise<Ca
         ...input,
         startAt,
         approvalRequired,
-        carried: { status, cursor, maxSeq, counts, approvals, contentHash, stateVersion, recentOutcomes, runs: carried.runs + 1, redo },
+        carried: { status, cursor, maxSeq, counts, approvals, contentHash, stateVersion, recentOutcomes, runs: carried.runs + 1, redo, partial: [...partial] },
       });
     }
     if (!rollOver && !pauseRequested && !fatal && work && inFlight.size < opts.maxInFlight) {
