@@ -27,6 +27,7 @@ export function createActivities(deps: ActivityDeps): CampaignActivities {
       publicUrl: deps.config.publicUrl,
       trackingSecret: deps.config.trackingSecret,
       concurrency: deps.sendConcurrency ?? deps.config.SEND_CONCURRENCY,
+      ...(deps.config.RATE_LIMITS ? { rateLimits: deps.config.RATE_LIMITS } : {}),
     }),
   };
 }

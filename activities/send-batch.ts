@@ -13,6 +13,7 @@ import { createToken } from '../domain/tracking-token.ts';
 import type { CampaignContent, SenderIdentity, Variant } from '../db/entities/index.ts';
 import type { BatchInput, BatchResult } from './campaign-types.ts';
 import { compileTemplate, renderTemplate, type CompiledTemplate } from './render.ts';
+import { createRateLimiter, UNLIMITED, type RateLimiter } from './rate-limit.ts';
 
 export interface ChannelRegistry {
   get(channel: CampaignChannel): ChannelAdapter;
@@ -29,6 +30,8 @@ export interface SendBatchDeps {
   chunkSize?: number;
   /** In-activity tries for a retryable provider answer before the row is left for a later attempt. */
   messageAttempts?: number;
+  /** Messages per second per channel, across all workers (RATE_LIMITS). */
+  rateLimits?: Record<string, number>;
 }
 
 interface Row {
@@ -67,6 +70,14 @@ export function createSendBatch(deps: SendBatchDeps) {
   const messageAttempts = deps.messageAttempts ?? 3;
   const prepared = new Map<string, Prepared>();
   const knex = (): Knex => deps.orm.em.getKnex();
+  const limiters = new Map<string, RateLimiter>();
+  const limiterFor = (channel: CampaignChannel): RateLimiter => {
+    const rate = deps.rateLimits?.[channel];
+    if (!rate) return UNLIMITED;
+    let l = limiters.get(channel);
+    if (!l) limiters.set(channel, (l = createRateLimiter(knex, channel, rate)));
+    return l;
+  };
 
   async function prepare(input: BatchInput): Promise<Prepared> {
     const row = (
@@ -139,7 +150,9 @@ export function createSendBatch(deps: SendBatchDeps) {
       return { ...base, status: 'failed', reason: 'render_error', error: (err as Error).message.slice(0, 500) };
     }
     let last: SendResult | undefined;
+    const limiter = limiterFor(p.channel);
     for (let attempt = 1; attempt <= messageAttempts; attempt++) {
+      await limiter.take();
       last = await adapter.send(message);
       if (last.kind === 'accepted') return { ...base, status: 'sent', pid: last.providerId };
       if (last.kind === 'permanent') return { ...base, status: 'failed', reason: last.code.slice(0, 64), error: last.message.slice(0, 500) };

@@ -69,6 +69,15 @@ export const envSchema = z.object({
   SEED_DEMO: bool.default(true),
   /** Signs the links inside messages (unsubscribe, opens, clicks). */
   TRACKING_SECRET: z.string().min(16, 'at least 16 characters').optional(),
+  /**
+   * Messages per second per channel provider, held across all workers and campaigns, e.g.
+   * `email=2000,sms=100`. A channel not listed is not limited.
+   */
+  RATE_LIMITS: z
+    .string()
+    .regex(/^(email|sms|whatsapp|push|webhook)=\d+(,(email|sms|whatsapp|push|webhook)=\d+)*$/, 'expected channel=messagesPerSecond pairs, e.g. email=2000,sms=100')
+    .transform((v) => Object.fromEntries(v.split(',').map((pair) => [pair.split('=')[0]!, Number(pair.split('=')[1])])) as Record<string, number>)
+    .optional(),
   /** Messages in flight at once inside one batch (match the channel's connection pool). */
   SEND_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(10),
 });

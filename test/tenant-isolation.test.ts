@@ -28,9 +28,10 @@ function companyOf(row: unknown): string {
 }
 
 describe('tenant isolation', () => {
-  it('covers every entity but the tenant itself', () => {
+  it('covers every entity but the tenant itself and the installation-wide provider limits', () => {
     const names = (list: EntitySchema[]) => list.map((e) => e.meta.className).sort();
-    expect(names(TENANT_ENTITIES as EntitySchema[])).toEqual(names(ENTITIES as EntitySchema[]).filter((n) => n !== 'Company'));
+    const global = ['Company', 'ProviderRateLimit'];
+    expect(names(TENANT_ENTITIES as EntitySchema[])).toEqual(names(ENTITIES as EntitySchema[]).filter((n) => !global.includes(n)));
     for (const entity of TENANT_ENTITIES as EntitySchema[]) {
       expect(Object.keys(entity.meta.filters ?? {}), entity.meta.className).toContain('tenant');
     }

@@ -8,6 +8,7 @@ import { CampaignRecipientSchema, MessageEventSchema } from './delivery.ts';
 import { ConversionSchema, OrderSchema, SpendEntrySchema } from './revenue.ts';
 import { CampaignFunnelSchema, CampaignPerformanceMetricSchema } from './rollups.ts';
 import { ApprovalSchema, AuditLogSchema, NotificationSchema } from './governance.ts';
+import { ProviderRateLimitSchema } from './rate-limit.ts';
 
 export * from './company.ts';
 export * from './user.ts';
@@ -19,6 +20,7 @@ export * from './delivery.ts';
 export * from './revenue.ts';
 export * from './rollups.ts';
 export * from './governance.ts';
+export * from './rate-limit.ts';
 
 /** Every entity that belongs to a company: the tenant-isolation test walks this list. */
 export const TENANT_ENTITIES = [
@@ -47,4 +49,4 @@ export const TENANT_ENTITIES = [
 ];
 
 /** Every entity, in one list: the ORM config, the migration check and the tenant test use it. */
-export const ENTITIES = [CompanySchema, ...TENANT_ENTITIES];
+export const ENTITIES = [CompanySchema, ProviderRateLimitSchema, ...TENANT_ENTITIES];

@@ -15,11 +15,11 @@ export interface TestWorker {
   close: () => Promise<void>;
 }
 
-export async function startTestWorker(orm: MikroORM, channels: ChannelRegistry, opts: { sendConcurrency?: number } = {}): Promise<TestWorker> {
+export async function startTestWorker(orm: MikroORM, channels: ChannelRegistry, opts: { sendConcurrency?: number; env?: Record<string, string> } = {}): Promise<TestWorker> {
   const taskQueue = `campaigns-${randomUUID()}`;
   const native = await NativeConnection.connect({ address: inject('temporalAddress') });
   const connection = await Connection.connect({ address: inject('temporalAddress') });
-  const config = testConfig();
+  const config = testConfig(opts.env);
   const worker = await Worker.create({
     connection: native,
     taskQueue,
