@@ -67,3 +67,12 @@ export interface CampaignActivities {
   sendBatch(input: BatchInput): Promise<BatchResult>;
   finalizeRecipients(input: CampaignRef & { stopped: boolean }): Promise<Counts>;
 }
+
+export interface OccurrenceInput extends CampaignRef {
+  /** Unique per scheduled run: a retried activity returns the occurrence it already made. */
+  occurrenceKey: string;
+}
+
+export interface RecurringActivities {
+  createOccurrence(input: OccurrenceInput): Promise<{ campaignId: string; contentHash: string }>;
+}

@@ -1,7 +1,8 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Config } from '../config/env.ts';
 import type { Logger } from '../config/logger.ts';
-import type { CampaignActivities } from './campaign-types.ts';
+import type { CampaignActivities, RecurringActivities } from './campaign-types.ts';
+import { createRecurringActivities } from './recurring.ts';
 import { createCampaignBookkeeping } from './campaign.ts';
 import { createSendBatch, type ChannelRegistry } from './send-batch.ts';
 
@@ -18,9 +19,10 @@ export interface ActivityDeps {
  * Builds every activity the worker registers, closed over real dependencies (tests pass their own).
  * None uses the global entity manager.
  */
-export function createActivities(deps: ActivityDeps): CampaignActivities {
+export function createActivities(deps: ActivityDeps): CampaignActivities & RecurringActivities {
   return {
     ...createCampaignBookkeeping(deps.orm),
+    ...createRecurringActivities(deps.orm),
     sendBatch: createSendBatch({
       orm: deps.orm,
       channels: deps.channels,

@@ -2,7 +2,8 @@
  * Client-side helpers for the campaign workflow: what the API calls. Starting twice is not an
  * error; messages go by the constants declared beside the workflow.
  */
-import { WorkflowExecutionAlreadyStartedError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { ScheduleOverlapPolicy, WorkflowExecutionAlreadyStartedError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import type { RecurringCampaignInput } from '../workflows/recurring.ts';
 import { ConflictError } from '../domain/errors.ts';
 import { CampaignIdKey, CampaignStatusKey, CompanyIdKey } from '../workflows/search-attributes.ts';
 import {
@@ -53,4 +54,45 @@ export async function runUpdate<T>(call: () => Promise<T>): Promise<T> {
     }
     throw err;
   }
+}
+
+/** The Temporal Schedule behind a recurring campaign: one run per occurrence, never two at once. */
+export const campaignScheduleId = (campaignId: string): string => `campaign-schedule-${campaignId}`;
+
+export interface RecurrenceInput {
+  /** Standard cron (e.g. `0 9 * * MON`) or a fixed interval. */
+  cron?: string;
+  everyMs?: number;
+  timeZone?: string;
+}
+
+export async function scheduleRecurringCampaign(
+  client: Client,
+  input: RecurringCampaignInput,
+  recurrence: RecurrenceInput,
+  taskQueue = CAMPAIGN_TASK_QUEUE,
+): Promise<string> {
+  const scheduleId = campaignScheduleId(input.campaignId);
+  if (!recurrence.cron && !recurrence.everyMs) throw new Error('a recurrence needs cron or everyMs');
+  await client.schedule.create({
+    scheduleId,
+    spec: {
+      ...(recurrence.cron ? { cronExpressions: [recurrence.cron] } : { intervals: [{ every: recurrence.everyMs! }] }),
+      ...(recurrence.timeZone ? { timezone: recurrence.timeZone } : {}),
+    },
+    action: {
+      type: 'startWorkflow',
+      workflowType: 'recurringCampaignWorkflow',
+      taskQueue,
+      workflowId: `campaign-recurring-${input.campaignId}`,
+      args: [input],
+    },
+    policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 hour' },
+  });
+  return scheduleId;
+}
+
+/** Pause, resume or delete a recurring campaign's schedule together with the campaign. */
+export function recurringSchedule(client: Client, campaignId: string) {
+  return client.schedule.getHandle(campaignScheduleId(campaignId));
 }

@@ -3,3 +3,4 @@
  * else. Deterministic code only (see the lint override for this folder).
  */
 export { campaignWorkflow } from './campaign.ts';
+export { recurringCampaignWorkflow } from './recurring.ts';
