@@ -3,7 +3,6 @@ import { ValidationError } from './errors.ts';
 import { compileSegment, escapeLike } from './segment-sql.ts';
 import type { FieldCatalogue, SegmentRule } from './segment-types.ts';
 
-const NUM = `(CASE WHEN jsonb_typeof(c."attributes" -> $1::text) = 'number' THEN (c."attributes" ->> $1::text)::numeric END)`;
 const TIME = `(CASE WHEN jsonb_typeof(c."attributes" -> $1::text) = 'string' AND pg_input_is_valid(c."attributes" ->> $1::text, 'timestamptz') THEN (c."attributes" ->> $1::text)::timestamptz END)`;
 const TEXT = `(CASE WHEN jsonb_typeof(c."attributes" -> $1::text) = 'string' THEN c."attributes" ->> $1::text END)`;
 
@@ -16,10 +15,8 @@ describe('compileSegment', () => {
       ],
     };
     expect(compileSegment(rule, { alias: 'c', firstParam: 1 })).toEqual({
-      sql:
-        `(c."attributes" @> $1::jsonb AND (CASE WHEN jsonb_typeof(c."attributes" -> $2::text) = 'number' ` +
-        `THEN (c."attributes" ->> $2::text)::numeric END) > $3::numeric)`,
-      params: ['{"dealer":true}', 'lifting_mt', 100],
+      sql: `(c."attributes" @> $1::jsonb AND c."attributes" @@ $2::jsonpath)`,
+      params: ['{"dealer":true}', 'strict $."lifting_mt" > 100'],
     });
   });
 
@@ -33,10 +30,9 @@ describe('compileSegment', () => {
     };
     expect(compileSegment(rule, { alias: 'ct', firstParam: 2 })).toEqual({
       sql:
-        `(ct."region" = ANY($2) AND ($3::jsonb @> jsonb_build_array(ct."attributes" -> $4::text) OR ` +
-        `(CASE WHEN jsonb_typeof(ct."attributes" -> $5::text) = 'number' THEN (ct."attributes" ->> $5::text)::numeric END) >= $6::numeric) ` +
+        `(ct."region" = ANY($2) AND ($3::jsonb @> jsonb_build_array(ct."attributes" -> $4::text) OR ct."attributes" @@ $5::jsonpath) ` +
         `AND (ct."unsubscribed_at" IS NOT NULL) IS NOT TRUE)`,
-      params: [['East', 'Central'], '["gold","platinum"]', 'tier', 'orders_12m', 3],
+      params: [['East', 'Central'], '["gold","platinum"]', 'tier', 'strict $."orders_12m" >= 3'],
     });
   });
 
@@ -56,17 +52,17 @@ describe('compileSegment', () => {
       `c."created_at" BETWEEN $1::timestamptz AND $2::timestamptz`,
       ['2025-01-01T00:00:00.000Z', '2025-01-31T00:00:00.000Z'],
     ],
-    ['within_last', { field: 'created_at', op: 'within_last', value: 30 }, `c."created_at" BETWEEN now() - make_interval(days => $1::int) AND now()`, [30]],
+    ['within_last', { field: 'created_at', op: 'within_last', value: 30 }, `c."created_at" BETWEEN (SELECT now() - make_interval(days => $1::int)) AND (SELECT now())`, [30]],
     ['timestamp flag', { field: 'bounced', op: '!=', value: true }, `c."bounced_at" IS NULL`, []],
     ['attribute !=', { field: 'attributes.tier', op: '!=', value: 'gold' }, `(c."attributes" @> $1::jsonb) IS NOT TRUE`, ['{"tier":"gold"}']],
     ['attribute exists', { field: 'attributes.tier', op: 'exists' }, `c."attributes" ? $1::text`, ['tier']],
     ['attribute not exists', { field: 'attributes.tier', op: 'exists', value: false }, `(c."attributes" ? $1::text) IS NOT TRUE`, ['tier']],
-    ['attribute number between', { field: 'attributes.lifting_mt', op: 'between', value: [50, 100] }, `${NUM} BETWEEN $2::numeric AND $3::numeric`, ['lifting_mt', 50, 100]],
+    ['attribute number between', { field: 'attributes.lifting_mt', op: 'between', value: [50, 100] }, `c."attributes" @@ $1::jsonpath`, ['strict ($."lifting_mt" >= 50 && $."lifting_mt" <= 100)']],
     ['attribute date before', { field: 'attributes.last_purchase_at', op: 'before', value: '2025-01-01' }, `${TIME} < $2::timestamptz`, ['last_purchase_at', '2025-01-01T00:00:00.000Z']],
     [
       'attribute within_last',
       { field: 'attributes.last_purchase_at', op: 'within_last', value: 90 },
-      `${TIME} BETWEEN now() - make_interval(days => $2::int) AND now()`,
+      `${TIME} BETWEEN (SELECT now() - make_interval(days => $2::int)) AND (SELECT now())`,
       ['last_purchase_at', 90],
     ],
     ['attribute starts_with', { field: 'attributes.city', op: 'starts_with', value: 'New' }, `${TEXT} ILIKE $2`, ['city', 'New%']],
@@ -105,10 +101,8 @@ describe('compileSegment', () => {
 
   it('renders knex placeholders: one ? per use, params repeated, the jsonb ? operator escaped', () => {
     expect(compileSegment({ all: [{ field: 'attributes.vip', op: 'exists' }, { field: 'attributes.spend', op: '<', value: 10 }] }, { placeholders: 'knex' })).toEqual({
-      sql:
-        `(c."attributes" \\? ?::text AND (CASE WHEN jsonb_typeof(c."attributes" -> ?::text) = 'number' ` +
-        `THEN (c."attributes" ->> ?::text)::numeric END) < ?::numeric)`,
-      params: ['vip', 'spend', 'spend', 10],
+      sql: `(c."attributes" \\? ?::text AND c."attributes" @@ ?::jsonpath)`,
+      params: ['vip', 'strict $."spend" < 10'],
     });
   });
 
