@@ -65,6 +65,37 @@ interface Prepared {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Channels whose providers dedupe on our idempotency key, so a re-send after a crash is harmless. */
+const IDEMPOTENT_CHANNELS = new Set<CampaignChannel>(['sms', 'whatsapp', 'push', 'webhook']);
+
+/**
+ * Group commit: items added while a write is running go together in the next one; each add
+ * resolves when the write holding its item has finished.
+ */
+function groupCommitter<T>(flush: (group: T[]) => Promise<void>): (item: T) => Promise<void> {
+  let buffer: { item: T; done: () => void; fail: (e: unknown) => void }[] = [];
+  let running = false;
+  const drain = async () => {
+    running = true;
+    while (buffer.length > 0) {
+      const group = buffer;
+      buffer = [];
+      try {
+        await flush(group.map((g) => g.item));
+        for (const g of group) g.done();
+      } catch (err) {
+        for (const g of group) g.fail(err);
+      }
+    }
+    running = false;
+  };
+  return (item) =>
+    new Promise<void>((done, fail) => {
+      buffer.push({ item, done, fail });
+      if (!running) void drain();
+    });
+}
+
 export function createSendBatch(deps: SendBatchDeps) {
   const chunkSize = deps.chunkSize ?? 250;
   const messageAttempts = deps.messageAttempts ?? 3;
@@ -200,6 +231,7 @@ export function createSendBatch(deps: SendBatchDeps) {
     const details = ctx.info.heartbeatDetails as { lastSeq?: number } | undefined;
     const p = await prepare(input);
     const adapter = deps.channels.get(p.channel);
+    const durable = !IDEMPOTENT_CHANNELS.has(p.channel);
     let cursor = Math.max(input.fromSeq - 1, details?.lastSeq ?? 0);
     let firstDeferred: number | null = null;
     let lastError: string | null = null;
@@ -208,11 +240,23 @@ export function createSendBatch(deps: SendBatchDeps) {
       const chunkEnd = Math.min(input.toSeq, cursor + chunkSize);
       const rows = await claim(input, cursor + 1, chunkEnd);
       const outcomes: Outcome[] = [];
+      const written = new Set<number>();
+      // SMTP has no idempotency key: record each message (group-committed with its neighbours)
+      // before its slot sends the next, so a crash can repeat at most one message per slot.
+      const commit = durable ? groupCommitter<Outcome>(async (group) => {
+        await write(group);
+        for (const o of group) written.add(o.id);
+      }) : undefined;
       let next = 0;
       const worker = async () => {
         while (next < rows.length && !signal.aborted) {
           const row = rows[next++]!;
-          outcomes.push(await sendOne(adapter, p, input, row, signal));
+          const outcome = await sendOne(adapter, p, input, row, signal);
+          outcomes.push(outcome);
+          if (commit && outcome.status !== 'pending') await commit(outcome);
+          // Throttled by the SDK; keeps a slow provider inside the heartbeat timeout and lets a
+          // pause reach this batch within about a second.
+          ctx.heartbeat({ lastSeq: firstDeferred !== null ? Math.min(cursor, firstDeferred - 1) : cursor });
         }
       };
       await Promise.all(Array.from({ length: Math.min(deps.concurrency, rows.length) }, worker));
@@ -221,7 +265,7 @@ export function createSendBatch(deps: SendBatchDeps) {
       for (const row of rows) {
         if (!done.has(Number(row.id))) outcomes.push({ id: Number(row.id), seq: Number(row.seq), status: 'pending', pid: null, reason: null, error: null });
       }
-      await write(outcomes);
+      await write(outcomes.filter((o) => !written.has(o.id)));
       for (const o of outcomes) {
         if (o.status === 'pending' && o.error) {
           firstDeferred = Math.min(firstDeferred ?? o.seq, o.seq);

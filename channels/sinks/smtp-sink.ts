@@ -35,7 +35,7 @@ export interface SmtpSinkFaults {
 export interface SmtpSink {
   port: number;
   messages: () => CapturedMail[];
-  stats: () => { received: number; uniqueMessageIds: number; duplicateMessageIds: number; rejectedRecipients: number; deferredRecipients: number };
+  stats: () => { received: number; uniqueMessageIds: number; duplicateMessageIds: number; rejectedRecipients: number; deferredRecipients: number; connectionErrors: number };
   /** Replaces the recipient faults given at start. */
   setFaults: (faults: SmtpSinkFaults) => void;
   reset: () => void;
@@ -98,10 +98,16 @@ export async function startSmtpSink(opts: SmtpSinkOptions): Promise<SmtpSink> {
     },
   });
 
+  let connectionErrors = 0;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port, opts.host ?? '127.0.0.1', () => {
       server.off('error', reject);
+      // A client that vanishes mid-session (a killed worker) resets its connection: count it,
+      // never let it take the sink down.
+      server.on('error', () => {
+        connectionErrors += 1;
+      });
       resolve();
     });
   });
@@ -109,7 +115,7 @@ export async function startSmtpSink(opts: SmtpSinkOptions): Promise<SmtpSink> {
   return {
     port: typeof addr === 'object' && addr ? addr.port : opts.port,
     messages: () => (keep > 0 ? recent.slice(-keep) : []),
-    stats: () => ({ received, uniqueMessageIds: seenIds.size, duplicateMessageIds: duplicates, rejectedRecipients: rejected, deferredRecipients: deferred }),
+    stats: () => ({ received, uniqueMessageIds: seenIds.size, duplicateMessageIds: duplicates, rejectedRecipients: rejected, deferredRecipients: deferred, connectionErrors }),
     setFaults: (faults) => {
       rejectSet = new Set((faults.rejectRecipients ?? []).map((a) => a.toLowerCase()));
       deferSet = new Set((faults.deferRecipients ?? []).map((a) => a.toLowerCase()));
