@@ -17,7 +17,9 @@ import { campaignHandle, campaignState, startCampaign } from '../../api/campaign
 import { pauseSignal, resumeSignal, stopSignal } from '../../workflows/campaign-messages.ts';
 
 const CYCLES = 20;
-const AUDIENCE = 10_000;
+// Large enough that 20 cycles never run out of recipients, even on a loaded machine where more
+// messages leave between a pause signal and its delivery (up to ~650 each were seen).
+const AUDIENCE = 25_000;
 const LIMIT_MS = 5_000;
 
 let db: TestDatabase;
