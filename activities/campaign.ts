@@ -164,6 +164,9 @@ export function createCampaignBookkeeping(orm: MikroORM) {
         ] as Knex.RawBinding[],
       );
       const after = await tx.raw<{ rows: SnapshotRow[] }>(SNAPSHOT_COUNTS, [ref.campaignId]);
+      // Fresh statistics for the rows just added: without them the batch claim's join picks a bad
+      // plan (measured 6 -> 40 ms per 250 rows).
+      await tx.raw('analyze campaign_recipients');
       return snapshotResult(after.rows[0]!);
     });
   }

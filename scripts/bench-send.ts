@@ -22,7 +22,14 @@
  * other processes under 0.25 cores), waiting up to `--max-wait` seconds. Per run: CPU seconds of
  * each process (utime + stime from /proc), the CPU other processes used meanwhile, the worker's
  * peak RSS (VmHWM, reset before each run), and Temporal history events summed over the
- * continue-as-new chain.
+ * continue-as-new chain (continue-as-new every `--batches-per-run`, by default scaled so 100 000
+ * recipients make as many runs as 1 000 000 do with the product default).
+ *
+ * Diagnostics: `--pg-statements` (each run's costliest SQL, pg_stat_statements), `--profile DIR`
+ * (V8 CPU profiles of the worker; summarise with scripts/bench/profile-summary.ts),
+ * `--email-raw-modes composer,raw,connection` (what nodemailer costs per message, three ways),
+ * `--raw-only`, `--workers N`, `--pg-set name=value`, `--worker-node-flags="--max-old-space-size=160"`.
+ * Default run (one setting, two channels, two runs): about 7 minutes on a quiet 2-core machine.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -60,7 +67,7 @@ const { values } = parseArgs({
     'max-wait': { type: 'string', default: '120' },
     /** Write V8 CPU profiles of the worker (all its threads) into this folder; summarise them with scripts/bench/profile-summary.ts. */
     profile: { type: 'string' },
-    /** Extra node flags for the worker process, space-separated (e.g. "--max-semi-space-size=8"). */
+    /** Extra node flags for the worker process, space-separated, given with = (e.g. --worker-node-flags="--max-semi-space-size=8"). */
     'worker-node-flags': { type: 'string' },
     /** Load pg_stat_statements and print each run's most expensive statements. */
     'pg-statements': { type: 'boolean', default: false },
@@ -70,6 +77,8 @@ const { values } = parseArgs({
     'email-raw-modes': { type: 'string', default: 'composer' },
     /** Only the raw loops (no worker, no campaign). */
     'raw-only': { type: 'boolean', default: false },
+    /** Server settings to try, comma-separated name=value (ALTER SYSTEM + reload), e.g. synchronous_commit=off. */
+    'pg-set': { type: 'string' },
   },
 });
 
@@ -264,6 +273,13 @@ try {
   orm = await initOrm({ clientUrl: dbUrl, migrate: true, poolMax: 4 });
   const knex = orm.em.getKnex();
   if (values['pg-statements']) await knex.raw('create extension if not exists pg_stat_statements');
+  for (const kv of values['pg-set']?.split(',').filter(Boolean) ?? []) {
+    const [name, value] = kv.split('=');
+    if (!name || value === undefined || !/^[a-z_.]+$/.test(name) || !/^[A-Za-z0-9_.]+$/.test(value)) throw new Error(`--pg-set: expected name=value, got ${kv}`);
+    await knex.raw(`alter system set ${name} = '${value}'`);
+    await knex.raw('select pg_reload_conf()');
+    say(`PostgreSQL: ${name} = ${value}`);
+  }
 
   // A company (no frequency cap) with its creator, N contacts with e-mail, phone and consent, and a
   // small warm-up company whose campaign runs (untimed) after every worker start.
@@ -411,9 +427,6 @@ try {
     return out;
   }
 
-  // Recipient rows stay, as in production: the table grows run after run and PostgreSQL's
-  // statistics are whatever autovacuum made of them (no ANALYZE by the benchmark).
-  async function dropRecipients(_campaignId: string) {}
 
   const workerRoots = () => Object.fromEntries(workers.map((w, i) => [`worker${i}`, w.pid]));
   const sumWorkers = (c: Record<string, number>) => workers.reduce((a, _w, i) => a + (c[`worker${i}`] ?? 0), 0);
@@ -430,7 +443,6 @@ try {
     for (const channel of CHANNELS) {
       const w = await runCampaign(warm, channel, { concurrency, batchSize: 1000, maxInFlight: 2 });
       if (w.result.status !== 'completed') throw new Error(`warm-up campaign ended ${w.result.status}`);
-      await dropRecipients(w.id);
     }
     say(`  worker pid ${workers.map((w) => w.pid).join(', ')} up with SEND_CONCURRENCY=${concurrency} (start + warm-up ${((performance.now() - t) / 1000).toFixed(1)} s; RSS ${workers.map((w) => fmt(rssMb(w.pid) ?? 0)).join(', ')} MB)`);
   }
@@ -517,7 +529,6 @@ try {
         load: quiet.load1,
       });
     }
-    await dropRecipients(run.id);
   }
 
   async function measuredRaw(channel: 'email' | 'sms', pass: number, mode = 'composer') {
@@ -564,7 +575,7 @@ try {
   }
 
   /* ------------------------------------------------------------ summary */
-  say(`\nsummary: ${fmt(N)} recipients, ${RUNS} run(s) per row, medians unless marked; CPU s of the median run; ratio = Herald median / raw median`);
+  say(`\nsummary: ${fmt(N)} recipients, ${RUNS} run(s) per row, medians unless marked; CPU s of the lower-median run; ratio = Herald median / raw median`);
   say(
     `${'channel'.padEnd(7)} ${'setting'.padEnd(10)} ${'msg/s min'.padStart(9)} ${'median'.padStart(7)} ${'raw med'.padStart(7)} ${'ratio'.padStart(5)} ${'batch ph.'.padStart(9)}` +
       `  ${'worker'.padStart(6)} ${'pg'.padStart(5)} ${'tmprl'.padStart(5)} ${'sink'.padStart(5)} ${'other'.padStart(5)} ${'µs/msg wkr'.padStart(10)} ${'RSS MB'.padStart(6)} ${'ev/100k'.padStart(7)} ${'runs'.padStart(4)} ${'load'.padStart(5)}`,
