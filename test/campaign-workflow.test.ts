@@ -8,6 +8,7 @@ import { createTestDatabase, type TestDatabase } from './setup/db.ts';
 import { startTestWorker, type TestWorker } from './setup/worker.ts';
 import { testConfig } from './setup/harness.ts';
 import { createCampaignFixture, type CampaignFixture } from './fixtures/campaigns.ts';
+import { waitFor } from './fixtures/reliability.ts';
 import { startSmtpSink, type SmtpSink } from '../channels/sinks/smtp-sink.ts';
 import { startHttpSink, type HttpSink } from '../channels/sinks/http-sink.ts';
 import { createChannels } from '../channels/index.ts';
@@ -77,16 +78,6 @@ const input = (f: CampaignFixture, over: Partial<CampaignWorkflowInput> = {}): C
   options: { batchSize: 100, maxInFlight: 2 },
   ...over,
 });
-
-async function waitFor<T>(read: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 30_000): Promise<T> {
-  const start = Date.now();
-  for (;;) {
-    const v = await read();
-    if (ok(v)) return v;
-    if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting; last value ${JSON.stringify(v)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 async function rowStatus(campaignId: string) {
   const res = await db.orm.em.getKnex().raw<{ rows: { status: string; n: string }[] }>(
