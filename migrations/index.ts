@@ -7,10 +7,12 @@ import { Migration20261124111508_initial } from './Migration20261124111508_initi
 import { Migration20261124112645_domain_model } from './Migration20261124112645_domain_model.ts';
 import { Migration20261124122013_send_and_segment_indexes } from './Migration20261124122013_send_and_segment_indexes.ts';
 import { Migration20261124123124_provider_rate_limits } from './Migration20261124123124_provider_rate_limits.ts';
+import { Migration20261124141041_auth_sessions } from './Migration20261124141041_auth_sessions.ts';
 
 export const MIGRATIONS = [
   { name: 'Migration20261124111508_initial', class: Migration20261124111508_initial },
   { name: 'Migration20261124112645_domain_model', class: Migration20261124112645_domain_model },
   { name: 'Migration20261124122013_send_and_segment_indexes', class: Migration20261124122013_send_and_segment_indexes },
   { name: 'Migration20261124123124_provider_rate_limits', class: Migration20261124123124_provider_rate_limits },
+  { name: 'Migration20261124141041_auth_sessions', class: Migration20261124141041_auth_sessions },
 ];

@@ -9,6 +9,7 @@ import { ConversionSchema, OrderSchema, SpendEntrySchema } from './revenue.ts';
 import { CampaignFunnelSchema, CampaignPerformanceMetricSchema } from './rollups.ts';
 import { ApprovalSchema, AuditLogSchema, NotificationSchema } from './governance.ts';
 import { ProviderRateLimitSchema } from './rate-limit.ts';
+import { IdempotencyKeySchema, RefreshTokenSchema } from './auth.ts';
 
 export * from './company.ts';
 export * from './user.ts';
@@ -21,6 +22,7 @@ export * from './revenue.ts';
 export * from './rollups.ts';
 export * from './governance.ts';
 export * from './rate-limit.ts';
+export * from './auth.ts';
 
 /** Every entity that belongs to a company: the tenant-isolation test walks this list. */
 export const TENANT_ENTITIES = [
@@ -46,6 +48,8 @@ export const TENANT_ENTITIES = [
   ApprovalSchema,
   AuditLogSchema,
   NotificationSchema,
+  IdempotencyKeySchema,
+  RefreshTokenSchema,
 ];
 
 /** Every entity, in one list: the ORM config, the migration check and the tenant test use it. */

@@ -35,6 +35,10 @@ export const UserSchema = defineEntity({
     team: () => p.manyToOne(TeamSchema).ref().nullable().deleteRule('set null'),
     region: p.string().length(64).nullable(),
     active: p.boolean().default(true),
+    /** Bumped by a password change, a deactivation or a role change: every older access token stops working. */
+    sessionEpoch: p.integer().default(0),
+    /** Base32 TOTP secret; null when the user has no second factor. */
+    totpSecret: p.string().length(64).nullable().hidden(),
     createdAt: p.datetime().defaultRaw('now()').onCreate(() => new Date()),
     updatedAt: p.datetime().defaultRaw('now()').onCreate(() => new Date()).onUpdate(() => new Date()),
   },
