@@ -37,8 +37,8 @@ export const UserSchema = defineEntity({
     active: p.boolean().default(true),
     /** Bumped by a password change, a deactivation or a role change: every older access token stops working. */
     sessionEpoch: p.integer().default(0),
-    /** Base32 TOTP secret; null when the user has no second factor. */
-    totpSecret: p.string().length(64).nullable().hidden(),
+    /** Base32 TOTP secret; null when the user has no second factor. Never serialised: the API maps users to DTOs. */
+    totpSecret: p.string().length(64).nullable(),
     createdAt: p.datetime().defaultRaw('now()').onCreate(() => new Date()),
     updatedAt: p.datetime().defaultRaw('now()').onCreate(() => new Date()).onUpdate(() => new Date()),
   },
