@@ -78,6 +78,20 @@ export const envSchema = z.object({
     .regex(/^(email|sms|whatsapp|push|webhook)=\d+(,(email|sms|whatsapp|push|webhook)=\d+)*$/, 'expected channel=messagesPerSecond pairs, e.g. email=2000,sms=100')
     .transform((v) => Object.fromEntries(v.split(',').map((pair) => [pair.split('=')[0]!, Number(pair.split('=')[1])])) as Record<string, number>)
     .optional(),
+  /** Signs access tokens (HS256). Required in production; development uses a fixed local secret. */
+  JWT_SECRET: z.string().min(32, 'at least 32 characters').optional(),
+  /** Lifetime of an access token, seconds. */
+  ACCESS_TOKEN_TTL: z.coerce.number().int().min(60).max(3600).default(900),
+  /** Lifetime of a refresh token (one sign-in), days. */
+  REFRESH_TOKEN_TTL_DAYS: z.coerce.number().int().min(1).max(90).default(14),
+  /** Failed sign-ins allowed per account per 15 minutes, and sign-in attempts per IP per minute. */
+  LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).default(10),
+  LOGIN_MAX_PER_IP: z.coerce.number().int().min(1).default(60),
+  /** Origins allowed to call the API from a browser, comma-separated; unset: same origin only. */
+  CORS_ORIGINS: z
+    .string()
+    .transform((v) => v.split(',').map((o) => o.trim()).filter(Boolean))
+    .optional(),
   /** Messages in flight at once inside one batch (match the channel's connection pool). */
   SEND_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(10),
 });
@@ -86,6 +100,7 @@ export type Env = z.infer<typeof envSchema>;
 
 export interface Config extends Env {
   trackingSecret: string;
+  jwtSecret: string;
   /** Where Herald serves itself publicly: links in messages, printed URLs. */
   publicUrl: string;
   smtpUrl: string;
@@ -119,7 +134,7 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   // The local sinks are a development convenience: production must name its real relay and provider.
   if (e.NODE_ENV === 'production') {
-    for (const name of ['SMTP_URL', 'PROVIDER_HTTP_URL', 'TRACKING_SECRET'] as const) {
+    for (const name of ['SMTP_URL', 'PROVIDER_HTTP_URL', 'TRACKING_SECRET', 'JWT_SECRET'] as const) {
       if (!e[name]) throw new ConfigError(name, 'required when NODE_ENV=production (the local sinks are for development only)');
     }
   }
@@ -128,6 +143,7 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrl: e.PUBLIC_URL ?? `http://localhost:${e.API_PORT}`,
     // Development only (production requires TRACKING_SECRET): links stay valid across restarts.
     trackingSecret: e.TRACKING_SECRET ?? 'herald-development-tracking-secret',
+    jwtSecret: e.JWT_SECRET ?? 'herald-development-jwt-secret-not-for-production',
     smtpUrl: e.SMTP_URL ?? `smtp://127.0.0.1:${e.SINK_SMTP_PORT}`,
     providerHttpUrl: e.PROVIDER_HTTP_URL ?? `http://127.0.0.1:${e.SINK_HTTP_PORT}`,
     logFormat: e.LOG_FORMAT ?? (e.NODE_ENV === 'production' ? 'json' : 'pretty'),

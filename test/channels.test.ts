@@ -327,7 +327,7 @@ describe('channel registry', () => {
 
   it('in production, a channel without credentials is unavailable and says which variables to set', async () => {
     const channels = createChannels(
-      parseConfig({ NODE_ENV: 'production', SMTP_URL: 'smtp://relay.example:587', PROVIDER_HTTP_URL: 'https://api.provider.example', TRACKING_SECRET: 'a-long-enough-secret' }),
+      parseConfig({ NODE_ENV: 'production', SMTP_URL: 'smtp://relay.example:587', PROVIDER_HTTP_URL: 'https://api.provider.example', TRACKING_SECRET: 'a-long-enough-secret', JWT_SECRET: 'x'.repeat(32) }),
     );
     try {
       expect(channels.has('email')).toBe(true);

@@ -45,7 +45,7 @@ const HERALD_SERVICES = ['worker', 'api'];
 // POSTGRES_PASSWORD the developer's shell or a local .env happens to hold.
 const scratch = mkdtempSync(join(tmpdir(), 'herald-compose-'));
 const emptyEnvFile = join(scratch, 'operator.env');
-writeFileSync(emptyEnvFile, 'SMTP_URL=smtp://relay.example:587\nPROVIDER_HTTP_URL=https://gateway.example\nTRACKING_SECRET=compose-test-tracking-secret\n');
+writeFileSync(emptyEnvFile, 'SMTP_URL=smtp://relay.example:587\nPROVIDER_HTTP_URL=https://gateway.example\nTRACKING_SECRET=compose-test-tracking-secret\nJWT_SECRET=compose-test-jwt-secret-of-32-characters\n');
 const childEnv = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: scratch, LANG: 'C.UTF-8' };
 
 function compose(...args: string[]) {

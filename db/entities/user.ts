@@ -2,8 +2,9 @@ import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 import { CompanySchema } from './company.ts';
 import { tenantFilter } from '../tenant.ts';
 
-export const ROLES = ['admin', 'manager', 'approver', 'analyst', 'ops', 'viewer'] as const;
-export type Role = (typeof ROLES)[number];
+import { ROLES } from '../../domain/permissions.ts';
+
+export { ROLES, type Role } from '../../domain/permissions.ts';
 
 export const TeamSchema = defineEntity({
   name: 'Team',
