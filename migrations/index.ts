@@ -8,6 +8,7 @@ import { Migration20261124112645_domain_model } from './Migration20261124112645_
 import { Migration20261124122013_send_and_segment_indexes } from './Migration20261124122013_send_and_segment_indexes.ts';
 import { Migration20261124123124_provider_rate_limits } from './Migration20261124123124_provider_rate_limits.ts';
 import { Migration20261124141041_auth_sessions } from './Migration20261124141041_auth_sessions.ts';
+import { Migration20261124141348_audit_ip } from './Migration20261124141348_audit_ip.ts';
 
 export const MIGRATIONS = [
   { name: 'Migration20261124111508_initial', class: Migration20261124111508_initial },
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   { name: 'Migration20261124122013_send_and_segment_indexes', class: Migration20261124122013_send_and_segment_indexes },
   { name: 'Migration20261124123124_provider_rate_limits', class: Migration20261124123124_provider_rate_limits },
   { name: 'Migration20261124141041_auth_sessions', class: Migration20261124141041_auth_sessions },
+  { name: 'Migration20261124141348_audit_ip', class: Migration20261124141348_audit_ip },
 ];

@@ -44,6 +44,8 @@ export const AuditLogSchema = defineEntity({
     before: p.json<Record<string, unknown>>().nullable(),
     after: p.json<Record<string, unknown>>().nullable(),
     requestId: p.string().length(64).nullable(),
+    /** Client address of the request that made the change (null for system actions). */
+    ip: p.string().length(45).nullable(),
     createdAt: p.datetime().defaultRaw('now()').onCreate(() => new Date()),
   },
 });
