@@ -2,23 +2,62 @@ import { Hono } from 'hono';
 import { requestId } from 'hono/request-id';
 import { bodyLimit } from 'hono/body-limit';
 import { secureHeaders } from 'hono/secure-headers';
+import { cors } from 'hono/cors';
+import { createRoute } from '@hono/zod-openapi';
 import type { AppDeps } from './deps.ts';
 import { errorBody, toErrorResponse } from './errors.ts';
 import { checkDependencies, systemRoutes } from './system.ts';
 import { consoleRoutes } from './static.ts';
+import { publicRoutes } from './tracking/index.ts';
+import { json, router, z } from './openapi.ts';
+import { authRoutes, meRoutes } from './auth/routes.ts';
+import { docsRoutes, OPENAPI_INFO } from './docs.ts';
+
+const SystemStatus = z
+  .object({
+    version: z.string(),
+    namespace: z.string(),
+    taskQueue: z.string(),
+    temporalUiUrl: z.string().nullable(),
+    dependencies: z.array(z.object({ name: z.enum(['database', 'temporal']), ok: z.boolean(), reason: z.string().optional() })),
+  })
+  .openapi('SystemStatus');
+
+const systemStatus = createRoute({
+  method: 'get',
+  path: '/system/status',
+  tags: ['System'],
+  summary: 'Version, Temporal namespace and the health of each dependency',
+  'x-permission': 'public',
+  responses: { 200: json(SystemStatus, 'System status') },
+});
 
 /** The API surface under /api; `ApiType` is what the console's typed client is built from. */
 export function apiRoutes(deps: AppDeps) {
-  return new Hono().get('/system/status', async (c) => {
-    const dependencies = await checkDependencies(deps);
-    return c.json({
-      version: process.env.npm_package_version ?? '0.1.0',
-      namespace: deps.temporal.namespace,
-      taskQueue: deps.config.TEMPORAL_TASK_QUEUE,
-      temporalUiUrl: deps.temporal.uiUrl ?? null,
-      dependencies,
-    });
+  const api = router();
+  api.use('*', async (c, next) => {
+    c.set('deps', deps);
+    await next();
   });
+  api.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
+  const routes = api
+    .openapi(systemStatus, async (c) => {
+      const dependencies = await checkDependencies(deps);
+      return c.json(
+        {
+          version: process.env.npm_package_version ?? '0.1.0',
+          namespace: deps.temporal.namespace,
+          taskQueue: deps.config.TEMPORAL_TASK_QUEUE,
+          temporalUiUrl: deps.temporal.uiUrl ?? null,
+          dependencies,
+        },
+        200,
+      );
+    })
+    .route('/auth', authRoutes(deps))
+    .route('/me', meRoutes());
+  api.doc31('/openapi.json', OPENAPI_INFO);
+  return routes;
 }
 
 export type ApiType = ReturnType<typeof apiRoutes>;
@@ -27,12 +66,17 @@ export function createApp(deps: AppDeps) {
   const app = new Hono();
   app.use('*', requestId());
   app.use('*', secureHeaders({ contentSecurityPolicy: undefined }));
+  if (deps.config.CORS_ORIGINS?.length) {
+    app.use('/api/*', cors({ origin: deps.config.CORS_ORIGINS, credentials: true, exposeHeaders: ['ETag', 'Retry-After', 'X-Request-Id'] }));
+  }
   app.use('/api/*', bodyLimit({ maxSize: 1024 * 1024, onError: (c) => c.json(errorBody('payload_too_large', 'request body exceeds 1 MiB'), 413) }));
   app.onError((err, c) => toErrorResponse(err, c, deps.log));
   app.notFound((c) => c.json(errorBody('not_found', `no route for ${c.req.method} ${c.req.path}`), 404));
 
   app.route('/', systemRoutes(deps));
   app.route('/api', apiRoutes(deps));
+  app.route('/api/docs', docsRoutes());
+  app.route('/', publicRoutes(deps));
   if (deps.consoleDir) app.route('/', consoleRoutes(deps.consoleDir));
   return app;
 }

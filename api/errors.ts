@@ -7,7 +7,7 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { ZodError } from 'zod';
-import { DomainError, ValidationError } from '../domain/errors.ts';
+import { DomainError, TooManyRequestsError, ValidationError } from '../domain/errors.ts';
 import type { Logger } from '../config/logger.ts';
 
 export interface ErrorBody {
@@ -21,6 +21,7 @@ const STATUS: Record<DomainError['kind'], ContentfulStatusCode> = {
   unauthenticated: 401,
   conflict: 409,
   precondition_failed: 412,
+  too_many_requests: 429,
 };
 
 export function errorBody(code: string, message: string, details?: unknown): ErrorBody {
@@ -36,6 +37,7 @@ export function zodToValidationError(err: ZodError, prefix = ''): ValidationErro
 export function toErrorResponse(err: unknown, c: Context, log?: Logger): Response {
   if (err instanceof ZodError) err = zodToValidationError(err);
   if (err instanceof DomainError) {
+    if (err instanceof TooManyRequestsError) c.header('Retry-After', String(err.retryAfterSeconds));
     return c.json(errorBody(err.code, err.message, err.details), STATUS[err.kind]);
   }
   if (err instanceof HTTPException) {

@@ -11,7 +11,7 @@ export interface FieldIssue {
 }
 
 export abstract class DomainError extends Error {
-  abstract readonly kind: 'validation' | 'not_found' | 'forbidden' | 'conflict' | 'unauthenticated' | 'precondition_failed';
+  abstract readonly kind: 'validation' | 'not_found' | 'forbidden' | 'conflict' | 'unauthenticated' | 'precondition_failed' | 'too_many_requests';
   constructor(
     message: string,
     readonly code: string,
@@ -70,5 +70,16 @@ export class PreconditionFailedError extends DomainError {
   readonly kind = 'precondition_failed' as const;
   constructor(message: string, details?: unknown) {
     super(message, 'stale_version', details);
+  }
+}
+
+/** 429: slow down; the API answers with `Retry-After`. */
+export class TooManyRequestsError extends DomainError {
+  readonly kind = 'too_many_requests' as const;
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message, 'rate_limited', { retryAfterSeconds });
   }
 }

@@ -1,0 +1,39 @@
+/**
+ * Authentication for every protected route: a valid access token AND a user who is still active,
+ * in the same company, with the same session epoch. The row is read on every request (one primary
+ * key lookup), so a deactivation, password change or role change takes effect at once.
+ */
+import type { MiddlewareHandler } from 'hono';
+import { UnauthenticatedError } from '../../domain/errors.ts';
+import type { Role } from '../../domain/permissions.ts';
+import { forkForCompany } from '../../db/tenant.ts';
+import type { ApiEnv } from '../context.ts';
+import { verifyAccessToken } from './sessions.ts';
+
+interface UserRow {
+  id: string;
+  company_id: string;
+  role: Role;
+  active: boolean;
+  session_epoch: number;
+  email: string;
+  name: string;
+}
+
+export const authenticate: MiddlewareHandler<ApiEnv> = async (c, next) => {
+  const deps = c.get('deps');
+  const header = c.req.header('authorization');
+  const token = header?.match(/^Bearer\s+(\S+)$/i)?.[1];
+  if (!token) throw new UnauthenticatedError('sign in first: send "Authorization: Bearer <access token>" from POST /api/auth/login');
+  const claims = await verifyAccessToken(deps.config, token);
+  const rows = await deps.orm.em
+    .getKnex()
+    .raw<{ rows: UserRow[] }>(`select id, company_id, role, active, session_epoch, email, name from users where id = ?`, [claims.sub]);
+  const user = rows.rows[0];
+  if (!user || !user.active || user.company_id !== claims.cid || user.session_epoch !== claims.sev) {
+    throw new UnauthenticatedError('this session has ended (signed out, password changed or account deactivated); sign in again', 'session_revoked');
+  }
+  c.set('caller', { userId: user.id, companyId: user.company_id, role: user.role, email: user.email, name: user.name });
+  c.set('em', forkForCompany(deps.orm.em, user.company_id));
+  await next();
+};
