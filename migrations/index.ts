@@ -9,6 +9,7 @@ import { Migration20261124122013_send_and_segment_indexes } from './Migration202
 import { Migration20261124123124_provider_rate_limits } from './Migration20261124123124_provider_rate_limits.ts';
 import { Migration20261124141041_auth_sessions } from './Migration20261124141041_auth_sessions.ts';
 import { Migration20261124141348_audit_ip } from './Migration20261124141348_audit_ip.ts';
+import { Migration20261124141444_tracking } from './Migration20261124141444_tracking.ts';
 
 export const MIGRATIONS = [
   { name: 'Migration20261124111508_initial', class: Migration20261124111508_initial },
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   { name: 'Migration20261124123124_provider_rate_limits', class: Migration20261124123124_provider_rate_limits },
   { name: 'Migration20261124141041_auth_sessions', class: Migration20261124141041_auth_sessions },
   { name: 'Migration20261124141348_audit_ip', class: Migration20261124141348_audit_ip },
+  { name: 'Migration20261124141444_tracking', class: Migration20261124141444_tracking },
 ];

@@ -10,6 +10,7 @@ import { CampaignFunnelSchema, CampaignPerformanceMetricSchema } from './rollups
 import { ApprovalSchema, AuditLogSchema, NotificationSchema } from './governance.ts';
 import { ProviderRateLimitSchema } from './rate-limit.ts';
 import { IdempotencyKeySchema, RefreshTokenSchema } from './auth.ts';
+import { CampaignTrackingSchema, TrackedLinkSchema } from './tracking.ts';
 
 export * from './company.ts';
 export * from './user.ts';
@@ -18,6 +19,7 @@ export * from './campaign.ts';
 export * from './campaign-links.ts';
 export * from './segment.ts';
 export * from './delivery.ts';
+export * from './tracking.ts';
 export * from './revenue.ts';
 export * from './rollups.ts';
 export * from './governance.ts';
@@ -40,6 +42,8 @@ export const TENANT_ENTITIES = [
   CampaignSegmentSchema,
   CampaignRecipientSchema,
   MessageEventSchema,
+  TrackedLinkSchema,
+  CampaignTrackingSchema,
   ConversionSchema,
   OrderSchema,
   SpendEntrySchema,
