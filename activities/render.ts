@@ -4,6 +4,8 @@
  * are parsed once per campaign content and rendered per recipient.
  */
 import { Liquid, type Template } from 'liquidjs';
+import { findTrackableLinks } from '../domain/tracking-links.ts';
+import { createToken } from '../domain/tracking-token.ts';
 
 const engine = new Liquid({
   strictFilters: true,
@@ -36,4 +38,47 @@ export function compileTemplate(source: string): CompiledTemplate {
 
 export function renderTemplate(template: CompiledTemplate, vars: Record<string, unknown>): string {
   return engine.renderSync(template, vars) as string;
+}
+
+/**
+ * An HTML template whose links are tracked: each trackable `href` (domain/tracking-links.ts) is
+ * replaced at compile time by a placeholder that renders as that recipient's `/t/c/<token>` URL,
+ * and an open pixel goes before `</body>`. `links` is the set the campaign records
+ * (db/repositories/tracking-links.ts), in the order of the tokens' link indexes.
+ */
+export interface TrackedHtml {
+  template: CompiledTemplate;
+  links: string[];
+}
+
+export interface TrackingContext {
+  /** Where /t/* is served, without a trailing slash. */
+  publicUrl: string;
+  secret: string;
+  /** campaign_recipients.id of the message being rendered. */
+  recipientId: number;
+}
+
+const PIXEL = '<img src="{{ herald_open_url }}" width="1" height="1" alt="" style="display:block;border:0;width:1px;height:1px">';
+
+export function compileTrackedHtml(source: string, opts: { openPixel?: boolean } = {}): TrackedHtml {
+  const found = findTrackableLinks(source);
+  let out = '';
+  let at = 0;
+  found.forEach((link, i) => {
+    out += `${source.slice(at, link.start)}{{ herald_links[${i}] }}`;
+    at = link.end;
+  });
+  out += source.slice(at);
+  if (opts.openPixel !== false) {
+    const close = out.toLowerCase().lastIndexOf('</body>');
+    out = close === -1 ? out + PIXEL : out.slice(0, close) + PIXEL + out.slice(close);
+  }
+  return { template: compileTemplate(out), links: found.map((l) => l.url) };
+}
+
+export function renderTrackedHtml(html: TrackedHtml, vars: Record<string, unknown>, t: TrackingContext): string {
+  const links = html.links.map((_, i) => `${t.publicUrl}/t/c/${createToken(t.secret, { kind: 'c', recipientId: t.recipientId, link: i })}`);
+  const open = `${t.publicUrl}/t/o/${createToken(t.secret, { kind: 'o', recipientId: t.recipientId })}`;
+  return renderTemplate(html.template, { ...vars, herald_links: links, herald_open_url: open });
 }
