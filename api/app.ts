@@ -12,6 +12,8 @@ import { publicRoutes } from './tracking/index.ts';
 import { json, router, z } from './openapi.ts';
 import { authRoutes, meRoutes } from './auth/routes.ts';
 import { docsRoutes, OPENAPI_INFO } from './docs.ts';
+import { campaignRoutes } from './campaigns/routes.ts';
+import { campaignActionRoutes } from './campaigns/actions.ts';
 
 const SystemStatus = z
   .object({
@@ -55,7 +57,9 @@ export function apiRoutes(deps: AppDeps) {
       );
     })
     .route('/auth', authRoutes(deps))
-    .route('/me', meRoutes());
+    .route('/me', meRoutes())
+    .route('/campaigns', campaignRoutes(deps))
+    .route('/campaigns', campaignActionRoutes(deps));
   api.doc31('/openapi.json', OPENAPI_INFO);
   return routes;
 }

@@ -43,7 +43,8 @@ export function trackingRoutes(deps: AppDeps, ingest: Ingest) {
 
   return (
     new Hono()
-      .use('*', bodyLimit({ maxSize: 16 * 1024, onError: (c) => html(c, neutralPage(), 404) }))
+      // POST only: the limit looks at the request body, which on a GET would cost a full Request object per hit.
+      .post('*', bodyLimit({ maxSize: 16 * 1024, onError: (c) => html(c, neutralPage(), 404) }))
       .get('/o/:token', async (c) => {
         const t = token(c, 'o');
         // An invalid token still gets the image: a broken image icon in the message helps nobody.

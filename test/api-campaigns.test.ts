@@ -1,0 +1,241 @@
+/**
+ * Campaigns through the API against the real PostgreSQL, Temporal dev server, worker and channel
+ * sinks: create → submit → approve → send → pause → resume → complete, and every refusal on the way.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../api/app.ts';
+import { createTestDeps, testConfig, type TestDeps } from './setup/harness.ts';
+import { startTestWorker, type TestWorker } from './setup/worker.ts';
+import { startSmtpSink, type SmtpSink } from '../channels/sinks/smtp-sink.ts';
+import { createChannels } from '../channels/index.ts';
+import { freePort } from '../scripts/lib/ports.ts';
+import { addContacts } from './fixtures/campaigns.ts';
+import { waitFor } from './fixtures/reliability.ts';
+import { as, createApiCompany, signIn, type ApiCompany } from './fixtures/api-world.ts';
+
+let t: TestDeps;
+let app: ReturnType<typeof createApp>;
+let worker: TestWorker;
+let smtp: SmtpSink;
+let channels: ReturnType<typeof createChannels>;
+let acme: ApiCompany;
+let rival: ApiCompany;
+const tokens: Record<string, string> = {};
+
+const future = (hours: number) => new Date(Date.now() + hours * 3600_000).toISOString();
+const draft = (over: Record<string, unknown> = {}) => ({
+  name: 'Winter sale',
+  type: 'promotional',
+  channel: 'email',
+  startAt: future(48),
+  endAt: future(24 * 10),
+  budget: '5000.00',
+  content: { email: { subject: 'Hi {{ contact.first_name }}', html: '<p>Winter sale for {{ contact.first_name }}</p>' } },
+  sender: { fromEmail: 'news@acme.example', fromName: 'Acme' },
+  audience: { rules: { field: 'region', op: '=', value: 'East' } },
+  ...over,
+});
+
+beforeAll(async () => {
+  t = await createTestDeps();
+  smtp = await startSmtpSink({ port: await freePort() });
+  channels = createChannels(testConfig({ SMTP_URL: `smtp://127.0.0.1:${smtp.port}` }));
+  worker = await startTestWorker(t.db.orm, channels);
+  t.deps.config = { ...t.deps.config, TEMPORAL_TASK_QUEUE: worker.taskQueue };
+  app = createApp(t.deps);
+  acme = await createApiCompany(t.deps.orm, 'camp-acme');
+  rival = await createApiCompany(t.deps.orm, 'camp-rival');
+  await addContacts(t.deps.orm, acme.id, 'camp-acme', 1, 300);
+  for (const role of ['manager', 'approver', 'viewer', 'ops', 'analyst'] as const) tokens[role] = (await signIn(app, acme.users[role].email)).token;
+  tokens.rival = (await signIn(app, rival.users.manager.email)).token;
+});
+afterAll(async () => {
+  await worker?.close();
+  await channels?.closeAll();
+  await smtp?.close();
+  await t?.close();
+});
+
+describe('campaign CRUD', () => {
+  it('creates a draft with a generated code, returns its ETag and audits it', async () => {
+    const res = await as(app, tokens.manager!).post('/api/campaigns', draft());
+    expect(res.status).toBe(201);
+    expect(res.body.code).toMatch(/^CMP-\d{4}-\d{4}$/);
+    expect(res.body.status).toBe('draft');
+    expect(res.body.budget).toEqual({ amount: '5000.00', currency: 'USD' });
+    expect(res.body.audience.rules).toEqual({ field: 'region', op: '=', value: 'East' });
+    expect(res.headers.get('etag')).toBe(`"${res.body.version}"`);
+    const log = await t.deps.orm.em.getKnex().raw(`select action, actor_id from audit_log where entity_id = ?`, [res.body.id]);
+    expect(log.rows).toEqual([{ action: 'campaign.created', actor_id: acme.users.manager.id }]);
+  });
+
+  it('returns the first result for a retried Idempotency-Key instead of a second campaign', async () => {
+    const key = { 'idempotency-key': 'create-once-1' };
+    const request = draft({ name: 'Once only' });
+    const first = await as(app, tokens.manager!).post('/api/campaigns', request, key);
+    const again = await as(app, tokens.manager!).post('/api/campaigns', request, key);
+    expect(first.status).toBe(201);
+    expect(again.status).toBe(201);
+    expect(again.body.id).toBe(first.body.id);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    const count = await t.deps.orm.em.getKnex().raw(`select count(*)::int as n from campaigns where name = 'Once only'`);
+    expect(count.rows[0].n).toBe(1);
+    const other = await as(app, tokens.manager!).post('/api/campaigns', draft({ name: 'Different' }), key);
+    expect(other.status).toBe(422);
+    expect(other.body.error.details.issues[0].field).toBe('Idempotency-Key');
+  });
+
+  it('names every bad field, rejects unknown fields, and writes nothing', async () => {
+    const before = await t.deps.orm.em.getKnex().raw(`select count(*)::int as n from campaigns`);
+    const res = await as(app, tokens.manager!).post('/api/campaigns', draft({ type: 'nope', budget: 'lots', surprise: true }));
+    expect(res.status).toBe(422);
+    const fields = res.body.error.details.issues.map((i: { field: string }) => i.field);
+    expect(fields).toEqual(expect.arrayContaining(['type', 'budget']));
+    expect(JSON.stringify(res.body)).toMatch(/surprise/);
+    const semantic = await as(app, tokens.manager!).post('/api/campaigns', draft({ startAt: future(24 * 20), endAt: future(24) }));
+    expect(semantic.status).toBe(422);
+    expect(semantic.body.error.details.issues.map((i: { field: string }) => i.field)).toContain('endAt');
+    const rules = await as(app, tokens.manager!).post('/api/campaigns', draft({ audience: { rules: { field: 'region', op: 'like??', value: 1 } } }));
+    expect(rules.status).toBe(422);
+    expect(rules.body.error.details.issues[0].field).toMatch(/^audience\.rules/);
+    const after = await t.deps.orm.em.getKnex().raw(`select count(*)::int as n from campaigns`);
+    expect(after.rows[0].n).toBe(before.rows[0].n);
+  });
+
+  it('lists with pagination, filters, search and sort', async () => {
+    for (const name of ['Spring launch', 'Summer promo', 'Autumn news']) await as(app, tokens.manager!).post('/api/campaigns', draft({ name, channel: name.startsWith('S') ? 'sms' : 'email', content: { sms: { body: 'hi' }, email: { subject: 's', html: 'h' } } }));
+    const page = await as(app, tokens.viewer!).get('/api/campaigns?pageSize=2&page=1&sort=name&order=asc');
+    expect(page.status).toBe(200);
+    expect(page.body.items).toHaveLength(2);
+    expect(page.body.total).toBeGreaterThanOrEqual(5);
+    const names = page.body.items.map((i: { name: string }) => i.name);
+    expect([...names].sort((a: string, b: string) => a.toLowerCase().localeCompare(b.toLowerCase()))).toEqual(names);
+    const sms = await as(app, tokens.viewer!).get('/api/campaigns?channel=sms');
+    expect(sms.body.items.map((i: { name: string }) => i.name).sort()).toEqual(['Spring launch', 'Summer promo']);
+    const search = await as(app, tokens.viewer!).get('/api/campaigns?q=autumn');
+    expect(search.body.items.map((i: { name: string }) => i.name)).toEqual(['Autumn news']);
+    const bad = await as(app, tokens.viewer!).get('/api/campaigns?status=flying&pageSize=9999');
+    expect(bad.status).toBe(422);
+    const badFields = bad.body.error.details.issues.map((i: { field: string }) => i.field).join(' ');
+    expect(badFields).toMatch(/query\.status/);
+    expect(badFields).toMatch(/query\.pageSize/);
+  });
+
+  it('edits with If-Match: a stale version gets 412 and changes nothing', async () => {
+    const created = await as(app, tokens.manager!).post('/api/campaigns', draft({ name: 'Versioned' }));
+    const v = created.headers.get('etag')!;
+    const ok = await as(app, tokens.manager!).patch(`/api/campaigns/${created.body.id}`, { name: 'Versioned 2' }, { 'if-match': v });
+    expect(ok.status).toBe(200);
+    expect(ok.body.name).toBe('Versioned 2');
+    const stale = await as(app, tokens.manager!).patch(`/api/campaigns/${created.body.id}`, { name: 'Lost update' }, { 'if-match': v });
+    expect(stale.status).toBe(412);
+    const now = await as(app, tokens.viewer!).get(`/api/campaigns/${created.body.id}`);
+    expect(now.body.name).toBe('Versioned 2');
+    const audit = await t.deps.orm.em.getKnex().raw(`select before, after from audit_log where entity_id = ? and action = 'campaign.updated'`, [created.body.id]);
+    expect(audit.rows).toEqual([{ before: { name: 'Versioned' }, after: { name: 'Versioned 2' } }]);
+  });
+
+  it('keeps companies apart: another tenant’s id is 404, never its data', async () => {
+    const mine = await as(app, tokens.manager!).post('/api/campaigns', draft({ name: 'Secret plan' }));
+    for (const res of [
+      await as(app, tokens.rival!).get(`/api/campaigns/${mine.body.id}`),
+      await as(app, tokens.rival!).patch(`/api/campaigns/${mine.body.id}`, { name: 'hijack' }),
+      await as(app, tokens.rival!).delete(`/api/campaigns/${mine.body.id}`),
+      await as(app, tokens.rival!).post(`/api/campaigns/${mine.body.id}/submit`),
+      await as(app, tokens.rival!).post(`/api/campaigns/${mine.body.id}/duplicate`),
+    ]) {
+      expect(res.status).toBe(404);
+      expect(JSON.stringify(res.body)).not.toMatch(/Secret plan/);
+    }
+    const list = await as(app, tokens.rival!).get('/api/campaigns');
+    expect(list.body.total).toBe(0);
+  });
+
+  it('refuses roles without the permission with 403', async () => {
+    expect((await as(app, tokens.viewer!).post('/api/campaigns', draft())).status).toBe(403);
+    expect((await as(app, tokens.approver!).post('/api/campaigns', draft())).status).toBe(403);
+    const c = await as(app, tokens.manager!).post('/api/campaigns', draft({ name: 'Roles' }));
+    expect((await as(app, tokens.analyst!).delete(`/api/campaigns/${c.body.id}`)).status).toBe(403);
+    expect((await as(app, tokens.ops!).post(`/api/campaigns/${c.body.id}/submit`)).status).toBe(403);
+  });
+
+  it('duplicates into a new draft and archives a draft', async () => {
+    const c = await as(app, tokens.manager!).post('/api/campaigns', draft({ name: 'Original' }));
+    const copy = await as(app, tokens.manager!).post(`/api/campaigns/${c.body.id}/duplicate`);
+    expect(copy.status).toBe(201);
+    expect(copy.body.name).toBe('Copy of Original');
+    expect(copy.body.code).not.toBe(c.body.code);
+    expect(copy.body.audience.rules).toEqual(c.body.audience.rules);
+    expect((await as(app, tokens.manager!).delete(`/api/campaigns/${c.body.id}`)).status).toBe(204);
+    expect((await as(app, tokens.viewer!).get(`/api/campaigns/${c.body.id}`)).status).toBe(404);
+  });
+});
+
+describe('a campaign’s life through the API', () => {
+  it('submit → approval → send → pause → resume → completed, with refusals as 409', async () => {
+    const m = as(app, tokens.manager!);
+    const created = await m.post('/api/campaigns', draft({ name: 'Full life', startAt: future(1) }));
+    const id = created.body.id as string;
+
+    const submitted = await m.post(`/api/campaigns/${id}/submit`);
+    expect(submitted.status).toBe(200);
+    expect(submitted.body.status).toBe('pending_approval');
+    expect(submitted.body.state.status).toBe('pending_approval');
+
+    expect((await m.post(`/api/campaigns/${id}/submit`)).status).toBe(409);
+    // The creator cannot approve, even as admin-like roles would; a manager lacks the permission anyway.
+    expect((await m.post(`/api/campaigns/${id}/approve`, {})).status).toBe(403);
+    const pauseEarly = await as(app, tokens.ops!).post(`/api/campaigns/${id}/pause`, {});
+    expect(pauseEarly.status).toBe(409);
+    expect(pauseEarly.body.error.message).toMatch(/pending_approval/);
+
+    const approved = await as(app, tokens.approver!).post(`/api/campaigns/${id}/approve`, { comment: 'looks good' });
+    expect(approved.status).toBe(200);
+    expect(['approved', 'scheduled']).toContain(approved.body.state.status);
+
+    const sending = await m.post(`/api/campaigns/${id}/send-now`);
+    expect(sending.status).toBe(200);
+    const paused = await as(app, tokens.ops!).post(`/api/campaigns/${id}/pause`, { reason: 'check the links' });
+    // A small audience may finish before the pause lands: both are honest answers.
+    expect([200, 409]).toContain(paused.status);
+    if (paused.status === 200 && paused.body.state.status === 'paused') {
+      const resumed = await as(app, tokens.ops!).post(`/api/campaigns/${id}/resume`, {});
+      expect(resumed.status).toBe(200);
+    }
+    const done = (
+      await waitFor(
+        () => as(app, tokens.viewer!).get(`/api/campaigns/${id}`),
+        (res) => res.body.state?.status === 'completed' && res.body.status === 'completed',
+        60_000,
+      )
+    ).body;
+    expect(done.state.counts.sent).toBe(100);
+    expect(done.status).toBe('completed');
+    expect(done.approvals.map((a: { decision: string }) => a.decision)).toEqual(['approved']);
+    const mails = smtp.messages().filter((msg) => /Winter sale/.test(msg.raw ?? ''));
+    expect(mails.length).toBeGreaterThan(0);
+    const edit = await m.patch(`/api/campaigns/${id}`, { name: 'Too late' });
+    expect(edit.status).toBe(409);
+    expect(edit.body.error.details.state).toBe('completed');
+  });
+
+  it('a rejected campaign returns to its creator with the comment, and can be edited and resubmitted', async () => {
+    const m = as(app, tokens.manager!);
+    const created = await m.post('/api/campaigns', draft({ name: 'Rejected one' }));
+    const id = created.body.id as string;
+    const submitted = await m.post(`/api/campaigns/${id}/submit`);
+    expect(submitted.status, JSON.stringify(submitted.body)).toBe(200);
+    const noComment = await as(app, tokens.approver!).post(`/api/campaigns/${id}/reject`, {});
+    expect(noComment.status).toBe(422);
+    const rejected = await as(app, tokens.approver!).post(`/api/campaigns/${id}/reject`, { comment: 'budget too high' });
+    expect(rejected.status, JSON.stringify(rejected.body)).toBe(200);
+    const after = (await waitFor(() => m.get(`/api/campaigns/${id}`), (res) => res.body.status === 'rejected', 15_000)).body;
+    expect(after.approvals.at(-1)).toMatchObject({ decision: 'rejected', comment: 'budget too high' });
+    const edited = await m.patch(`/api/campaigns/${id}`, { budget: '900.00' });
+    expect(edited.status, JSON.stringify(edited.body)).toBe(200);
+    expect(edited.body.status).toBe('draft');
+    const again = await m.post(`/api/campaigns/${id}/submit`);
+    expect(again.status, JSON.stringify(again.body)).toBe(200);
+    expect(again.body.state.status).toBe('scheduled');
+  });
+});
