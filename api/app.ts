@@ -14,6 +14,7 @@ import { authRoutes, meRoutes } from './auth/routes.ts';
 import { docsRoutes, OPENAPI_INFO } from './docs.ts';
 import { campaignRoutes } from './campaigns/routes.ts';
 import { campaignActionRoutes } from './campaigns/actions.ts';
+import { catalogRoutes } from './catalog.ts';
 
 const SystemStatus = z
   .object({
@@ -59,7 +60,8 @@ export function apiRoutes(deps: AppDeps) {
     .route('/auth', authRoutes(deps))
     .route('/me', meRoutes())
     .route('/campaigns', campaignRoutes(deps))
-    .route('/campaigns', campaignActionRoutes(deps));
+    .route('/campaigns', campaignActionRoutes(deps))
+    .route('/', catalogRoutes(deps));
   api.doc31('/openapi.json', OPENAPI_INFO);
   return routes;
 }
