@@ -10,6 +10,7 @@ import { Migration20261124123124_provider_rate_limits } from './Migration2026112
 import { Migration20261124141041_auth_sessions } from './Migration20261124141041_auth_sessions.ts';
 import { Migration20261124141348_audit_ip } from './Migration20261124141348_audit_ip.ts';
 import { Migration20261124141444_tracking } from './Migration20261124141444_tracking.ts';
+import { Migration20261124143505_outbox_events } from './Migration20261124143505_outbox_events.ts';
 
 export const MIGRATIONS = [
   { name: 'Migration20261124111508_initial', class: Migration20261124111508_initial },
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   { name: 'Migration20261124141041_auth_sessions', class: Migration20261124141041_auth_sessions },
   { name: 'Migration20261124141348_audit_ip', class: Migration20261124141348_audit_ip },
   { name: 'Migration20261124141444_tracking', class: Migration20261124141444_tracking },
+  { name: 'Migration20261124143505_outbox_events', class: Migration20261124143505_outbox_events },
 ];

@@ -10,6 +10,7 @@ import { CampaignFunnelSchema, CampaignPerformanceMetricSchema } from './rollups
 import { ApprovalSchema, AuditLogSchema, NotificationSchema } from './governance.ts';
 import { ProviderRateLimitSchema } from './rate-limit.ts';
 import { IdempotencyKeySchema, RefreshTokenSchema } from './auth.ts';
+import { OutboxEventSchema } from './outbox.ts';
 import { CampaignTrackingSchema, TrackedLinkSchema } from './tracking.ts';
 
 export * from './company.ts';
@@ -25,6 +26,7 @@ export * from './rollups.ts';
 export * from './governance.ts';
 export * from './rate-limit.ts';
 export * from './auth.ts';
+export * from './outbox.ts';
 
 /** Every entity that belongs to a company: the tenant-isolation test walks this list. */
 export const TENANT_ENTITIES = [
@@ -54,6 +56,7 @@ export const TENANT_ENTITIES = [
   NotificationSchema,
   IdempotencyKeySchema,
   RefreshTokenSchema,
+  OutboxEventSchema,
 ];
 
 /** Every entity, in one list: the ORM config, the migration check and the tenant test use it. */
