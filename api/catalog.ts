@@ -4,8 +4,8 @@
  */
 import type { AppDeps } from './deps.ts';
 import { router } from './openapi.ts';
+import { segmentRoutes } from './segments/routes.ts';
 
 export function catalogRoutes(deps: AppDeps) {
-  void deps;
-  return router();
+  return router().route('/segments', segmentRoutes(deps));
 }
