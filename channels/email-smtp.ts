@@ -1,17 +1,20 @@
 /**
- * E-mail over SMTP through nodemailer's pooled transport: a few long-lived connections to the relay,
- * each carrying one message at a time. The relay's replies become results: 5xx on the envelope or
- * the data is permanent (the same message would be refused again), 4xx and connection trouble are
- * retryable. SMTP has no idempotency: a connection lost after DATA may have delivered the message,
- * and a retry sends it again with the same Message-ID (receivers and the sink dedupe on it).
+ * E-mail over SMTP: a few long-lived connections to the relay (channels/smtp-pool.ts), each carrying
+ * one message at a time, fed finished MIME buffers (channels/mime.ts; nodemailer's composer for
+ * the unusual cases). The relay's replies become results: 5xx on the envelope or the data is
+ * permanent (the same message would be refused again), 4xx and connection trouble are retryable.
+ * SMTP has no idempotency: a connection lost after DATA may have delivered the message, and a
+ * retry sends it again with the same Message-ID (receivers and the sink dedupe on it).
  */
-import { createTransport } from 'nodemailer';
+import MailComposer from 'nodemailer/lib/mail-composer';
+import { parseConnectionUrl } from 'nodemailer/lib/shared';
 import { ChannelConfigError } from './errors.ts';
 import { buildMime } from './mime.ts';
+import { createSmtpPool } from './smtp-pool.ts';
 import type { ChannelAdapter, OutboundMessage, SendResult } from './types.ts';
 
 export interface SmtpAdapterOptions {
-  /** `smtp://[user:pass@]host:port` or `smtps://…`. */
+  /** `smtp://[user:pass@]host:port` or `smtps://…`; query parameters are connection options (`?ignoreTLS=true`, `?tls.rejectUnauthorized=false`). */
   url: string;
   pool?: {
     /** Connections to the relay (default 10: ten beat five by 6–10 % in the benchmarks). */
@@ -29,19 +32,20 @@ export interface SmtpAdapterOptions {
 }
 
 export function createSmtpAdapter(opts: SmtpAdapterOptions): ChannelAdapter {
-  const maxConnections = opts.pool?.maxConnections ?? 10;
-  const transport = createTransport({
-    pool: true,
-    url: opts.url,
-    maxConnections,
+  const { auth, ...fromUrl } = parseConnectionUrl(opts.url);
+  const pool = createSmtpPool({
+    connection: {
+      ...fromUrl,
+      connectionTimeout: opts.timeouts?.connectMs ?? 10_000,
+      greetingTimeout: opts.timeouts?.greetingMs ?? 10_000,
+      socketTimeout: opts.timeouts?.socketMs ?? 60_000,
+      logger: opts.debug ?? false,
+      debug: opts.debug ?? false,
+    },
+    ...(auth && (auth.user || auth.pass) ? { auth } : {}),
+    maxConnections: opts.pool?.maxConnections ?? 10,
     maxMessages: opts.pool?.maxMessages ?? Infinity,
-    connectionTimeout: opts.timeouts?.connectMs ?? 10_000,
-    greetingTimeout: opts.timeouts?.greetingMs ?? 10_000,
-    socketTimeout: opts.timeouts?.socketMs ?? 60_000,
-    logger: opts.debug ?? false,
-    debug: opts.debug ?? false,
   });
-  let closed = false;
 
   return {
     channel: 'email',
@@ -53,39 +57,37 @@ export function createSmtpAdapter(opts: SmtpAdapterOptions): ChannelAdapter {
         : `<${idLeft(message.idempotencyKey)}@${opts.messageIdDomain ?? domainOf(from.address)}>`;
       if (/\s/.test(message.to)) return permanent('invalid_address', `not an e-mail address: ${JSON.stringify(message.to)}`);
       const subject = message.subject ?? '';
-      const raw = buildMime({ ...message, from, subject, messageId });
-      // The envelope names the one recipient: nodemailer must not derive Cc/Bcc from headers.
-      const envelope = { from: from.address, to: message.to };
+      // The envelope names the one recipient: nothing is derived from Cc/Bcc headers.
+      const envelope = { from: from.address, to: [message.to] };
       try {
-        const info = await transport.sendMail(
-          raw
-            ? { envelope, raw, messageId }
-            : {
-                envelope,
-                messageId,
-                from: from.name ? { name: from.name, address: from.address } : from.address,
-                to: message.to,
-                ...(message.replyTo ? { replyTo: message.replyTo } : {}),
-                subject,
-                ...(message.text !== undefined ? { text: message.text } : {}),
-                ...(message.html !== undefined ? { html: message.html } : {}),
-                ...(message.headers ? { headers: message.headers } : {}),
-              },
-        );
+        const raw = buildMime({ ...message, from, subject, messageId }) ?? (await compose(message, from, subject, messageId));
+        const info = await pool.send(envelope, raw);
         if (info.rejected?.length) return permanent('smtp_rejected', `recipient rejected: ${String(info.rejected[0])}`);
         return { kind: 'accepted', providerId: queueId(info.response) ?? messageId };
       } catch (err) {
         return classifySmtpError(err);
       }
     },
-    // Sends after close come back retryable (nodemailer: "Connection pool was closed"), as a
-    // worker shutting down mid-batch should see them.
-    close: async () => {
-      if (closed) return;
-      closed = true;
-      transport.close();
-    },
+    // Sends after close come back retryable ("SMTP connection pool was closed"), as a worker
+    // shutting down mid-batch should see them; connections in use say QUIT after their message.
+    close: async () => pool.close(),
   };
+}
+
+/** nodemailer's full composer, for what buildMime leaves to it (non-ASCII addresses, a named Reply-To). */
+function compose(message: OutboundMessage, from: { name?: string; address: string }, subject: string, messageId: string): Promise<Buffer> {
+  return new MailComposer({
+    messageId,
+    from: from.name ? { name: from.name, address: from.address } : from.address,
+    to: message.to,
+    ...(message.replyTo ? { replyTo: message.replyTo } : {}),
+    subject,
+    ...(message.text !== undefined ? { text: message.text } : {}),
+    ...(message.html !== undefined ? { html: message.html } : {}),
+    ...(message.headers ? { headers: message.headers } : {}),
+  })
+    .compile()
+    .build();
 }
 
 interface NodemailerError extends Error {

@@ -3,6 +3,7 @@
  * Herald meant to send, and each provider outcome (accepted, refused for good, try later) comes back
  * as the right result.
  */
+import { createServer, type Socket } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../config/env.ts';
 import { ChannelConfigError, createChannels, createSmtpAdapter, createTwilioAdapter, createWebhookAdapter, DEV_CREDENTIALS, type Channels } from '../channels/index.ts';
@@ -179,7 +180,127 @@ describe('email over SMTP (nodemailer pool → SMTP sink)', () => {
       await adapter.close();
     }
   });
+
+  it('sends after close come back retryable, and nothing more reaches the relay', async () => {
+    const adapter = createSmtpAdapter({ url: `smtp://127.0.0.1:${sink.port}` });
+    expect((await adapter.send(email())).kind).toBe('accepted');
+    await adapter.close();
+    expect(await adapter.send(email({ messageId: '<after.close@x>' }))).toMatchObject({ kind: 'retryable' });
+    expect(sink.stats().received).toBe(1);
+  });
 });
+
+/**
+ * A relay that misbehaves on purpose, speaking just enough SMTP for nodemailer: it can drop a
+ * connection in the middle of a message, or hang up on every connection once its message is done.
+ */
+async function startFlakyRelay(behaviour: { dropDuringData?: number; hangUpAfterMessage?: boolean }) {
+  const state = { connections: 0, messages: [] as string[], open: new Set<Socket>(), inTransaction: 0, peakInTransaction: 0 };
+  let dataSeen = 0;
+  const server = createServer((socket) => {
+    state.connections++;
+    state.open.add(socket);
+    socket.on('close', () => state.open.delete(socket));
+    socket.on('error', () => {});
+    let buffer = '';
+    let inData = false;
+    socket.write('220 flaky.test ESMTP\r\n');
+    socket.on('data', (chunk: Buffer) => {
+      buffer += chunk.toString('latin1');
+      if (inData) {
+        dataSeen++;
+        if (behaviour.dropDuringData !== undefined && dataSeen === behaviour.dropDuringData) return void socket.destroy();
+        const end = buffer.indexOf('\r\n.\r\n');
+        if (end < 0) return;
+        state.messages.push(buffer.slice(0, end));
+        state.inTransaction--;
+        buffer = buffer.slice(end + 5);
+        inData = false;
+        socket.write(`250 2.0.0 Ok: queued as Q${state.messages.length}\r\n`);
+        if (behaviour.hangUpAfterMessage) socket.end();
+        return;
+      }
+      for (let i = buffer.indexOf('\r\n'); i >= 0 && !inData; i = buffer.indexOf('\r\n')) {
+        const line = buffer.slice(0, i).toUpperCase();
+        buffer = buffer.slice(i + 2);
+        if (line.startsWith('MAIL')) state.peakInTransaction = Math.max(state.peakInTransaction, ++state.inTransaction);
+        if (line.startsWith('EHLO') || line.startsWith('HELO')) socket.write('250 flaky.test\r\n');
+        else if (line.startsWith('DATA')) {
+          inData = true;
+          socket.write('354 go ahead\r\n');
+        } else if (line.startsWith('QUIT')) socket.end('221 bye\r\n');
+        else socket.write('250 ok\r\n');
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as { port: number }).port;
+  return {
+    port,
+    state,
+    close: () => {
+      for (const s of state.open) s.destroy();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+describe('SMTP connection pool against a misbehaving relay', () => {
+  it('a connection lost mid-message is retryable; the next send reconnects and is delivered', async () => {
+    const relay = await startFlakyRelay({ dropDuringData: 1 });
+    const adapter = createSmtpAdapter({ url: `smtp://127.0.0.1:${relay.port}`, pool: { maxConnections: 1 } });
+    try {
+      expect(await adapter.send(email())).toMatchObject({ kind: 'retryable', code: expect.stringMatching(/^E(CONNECTION|SOCKET)$/) });
+      expect(await adapter.send(email({ messageId: '<second@x>' }))).toEqual({ kind: 'accepted', providerId: 'Q1' });
+      expect(relay.state.connections).toBe(2);
+      expect(relay.state.messages).toHaveLength(1);
+      expect(relay.state.messages[0]).toContain('Message-ID: <second@x>');
+    } finally {
+      await adapter.close();
+      await relay.close();
+    }
+  });
+
+  it('a connection the relay hung up on while idle is replaced: no send fails', async () => {
+    const relay = await startFlakyRelay({ hangUpAfterMessage: true });
+    const adapter = createSmtpAdapter({ url: `smtp://127.0.0.1:${relay.port}`, pool: { maxConnections: 2 } });
+    try {
+      for (let i = 0; i < 4; i++) {
+        expect(await adapter.send(email({ messageId: `<m${i}@x>` }))).toMatchObject({ kind: 'accepted' });
+        // Let the hang-up arrive, as it does between two campaigns.
+        await waitUntil(() => relay.state.open.size === 0);
+      }
+      expect(relay.state.messages).toHaveLength(4);
+      expect(relay.state.connections).toBe(4);
+    } finally {
+      await adapter.close();
+      await relay.close();
+    }
+  });
+
+  it('recycles a connection after maxMessages and keeps at most maxConnections open', async () => {
+    const relay = await startFlakyRelay({});
+    const adapter = createSmtpAdapter({ url: `smtp://127.0.0.1:${relay.port}`, pool: { maxConnections: 3, maxMessages: 5 } });
+    try {
+      const results = await Promise.all(Array.from({ length: 30 }, (_, i) => adapter.send(email({ messageId: `<bulk${i}@x>`, to: `r${i}@example.com` }))));
+      expect(results.every((r) => r.kind === 'accepted')).toBe(true);
+      expect(new Set(relay.state.messages.map((m) => /Message-ID: (<[^>]+>)/.exec(m)?.[1])).size).toBe(30);
+      expect(relay.state.connections).toBe(6); // 30 messages, 5 per connection
+      expect(relay.state.peakInTransaction).toBe(3); // all three used, never a fourth message at once
+    } finally {
+      await adapter.close();
+      await relay.close();
+    }
+  });
+});
+
+async function waitUntil(check: () => boolean, timeoutMs = 5_000) {
+  const until = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > until) throw new Error('condition not reached');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
 
 describe('HTTP providers (undici → HTTP sink)', () => {
   let sink: HttpSink;
