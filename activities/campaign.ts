@@ -72,6 +72,11 @@ export function createCampaignBookkeeping(orm: MikroORM) {
           JSON.stringify({ status: input.status, stateVersion: input.stateVersion, reason: input.reason ?? null, counts: input.counts ?? null }),
         ],
       );
+      // The console's live view: every API replica streams it (db/entities/outbox.ts).
+      await tx.raw(`insert into outbox_events (company_id, type, payload) values (?, 'campaign.status_changed', ?)`, [
+        input.companyId,
+        JSON.stringify({ campaignId: input.campaignId, status: input.status, previous: row.status, reason: input.reason ?? null, counts: input.counts ?? null }),
+      ]);
       return true;
     });
   }
@@ -83,10 +88,15 @@ export function createCampaignBookkeeping(orm: MikroORM) {
         : `select k.created_by_id as id from campaigns k where k.id = ? and k.company_id = ?
            union select cc.user_id from campaign_collaborators cc where cc.campaign_id = ? and cc.company_id = ?`;
     const params = input.audience === 'approvers' ? [input.campaignId, input.companyId] : [input.campaignId, input.companyId, input.campaignId, input.companyId];
+    // Each notification also goes to its user's live stream (the bell's unread count).
     const res = await knex().raw<{ rowCount: number }>(
-      `insert into notifications (company_id, user_id, kind, payload)
-       select ?, r.id, ?, jsonb_build_object('campaignId', k.id, 'campaignName', k.name, 'campaignCode', k.code) || ?::jsonb
-       from (${recipients}) r join campaigns k on k.id = ?`,
+      `with created as (
+         insert into notifications (company_id, user_id, kind, payload)
+         select ?, r.id, ?, jsonb_build_object('campaignId', k.id, 'campaignName', k.name, 'campaignCode', k.code) || ?::jsonb
+         from (${recipients}) r join campaigns k on k.id = ?
+         returning id, company_id, user_id, kind, payload, created_at)
+       insert into outbox_events (company_id, type, user_id, payload)
+       select company_id, 'notification.created', user_id, jsonb_build_object('id', id, 'kind', kind, 'createdAt', created_at) || payload from created`,
       [input.companyId, input.kind, JSON.stringify(input.payload ?? {}), ...params, input.campaignId],
     );
     return res.rowCount;

@@ -15,6 +15,8 @@ import { docsRoutes, OPENAPI_INFO } from './docs.ts';
 import { campaignRoutes } from './campaigns/routes.ts';
 import { campaignActionRoutes } from './campaigns/actions.ts';
 import { catalogRoutes } from './catalog.ts';
+import { EventHub } from './events/hub.ts';
+import { eventRoutes, eventSocketRoutes } from './events/routes.ts';
 
 const SystemStatus = z
   .object({
@@ -37,6 +39,7 @@ const systemStatus = createRoute({
 
 /** The API surface under /api; `ApiType` is what the console's typed client is built from. */
 export function apiRoutes(deps: AppDeps) {
+  const hub = (deps.events ??= new EventHub(deps.orm, deps.temporal.client, deps.log));
   const api = router();
   api.use('*', async (c, next) => {
     c.set('deps', deps);
@@ -61,7 +64,9 @@ export function apiRoutes(deps: AppDeps) {
     .route('/me', meRoutes())
     .route('/campaigns', campaignRoutes(deps))
     .route('/campaigns', campaignActionRoutes(deps))
-    .route('/', catalogRoutes(deps));
+    .route('/', catalogRoutes(deps))
+    .route('/events/ws', eventSocketRoutes(deps, hub))
+    .route('/events', eventRoutes(hub));
   api.doc31('/openapi.json', OPENAPI_INFO);
   return routes;
 }

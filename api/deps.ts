@@ -2,6 +2,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Client, Connection } from '@temporalio/client';
 import type { Config } from '../config/env.ts';
 import type { Logger } from '../config/logger.ts';
+import type { EventHub } from './events/hub.ts';
 
 /** Everything the API needs, built once per process by scripts/api.ts (or by a test). */
 export interface AppDeps {
@@ -11,4 +12,6 @@ export interface AppDeps {
   temporal: { connection: Connection; client: Client; namespace: string; uiUrl?: string };
   /** Built console to serve; absent in API-only deployments. */
   consoleDir?: string;
+  /** Live events for this replica's subscribers; createApp makes one when absent. */
+  events?: EventHub;
 }

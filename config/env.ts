@@ -65,6 +65,8 @@ export const envSchema = z.object({
   FCM_PROJECT_ID: z.string().regex(/^[a-z0-9-]+$/, 'expected a Firebase project id (lowercase letters, digits, dashes)').optional(),
   FCM_ACCESS_TOKEN: z.string().min(1).optional(),
   WEBHOOK_SIGNING_SECRET: z.string().min(16, 'expected at least 16 characters').optional(),
+  /** SendGrid's event-webhook verification key (base64 DER or PEM); unset: the SendGrid webhook answers 404. */
+  SENDGRID_WEBHOOK_PUBLIC_KEY: z.string().min(40, 'expected the base64 public key from SendGrid').optional(),
 
   SEED_DEMO: bool.default(true),
   /** Signs the links inside messages (unsubscribe, opens, clicks). */

@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { serve } from '@hono/node-server';
+import { WebSocketServer } from 'ws';
 import { Client } from '@temporalio/client';
 import { loadConfig } from '../config/env.ts';
 import { createLogger } from '../config/logger.ts';
@@ -25,7 +26,8 @@ try {
     temporal: { connection, client, namespace: config.TEMPORAL_NAMESPACE, ...(uiUrl ? { uiUrl } : {}) },
     ...(existsSync(join(CONSOLE_DIST, 'index.html')) ? { consoleDir: CONSOLE_DIST } : {}),
   });
-  const server = serve({ fetch: app.fetch, hostname: config.API_HOST, port: config.API_PORT }, (info) => {
+  const websocket = { server: new WebSocketServer({ noServer: true }) };
+  const server = serve({ fetch: app.fetch, hostname: config.API_HOST, port: config.API_PORT, websocket }, (info) => {
     log.info({ url: `http://${info.address}:${info.port}` }, 'api listening');
     process.send?.({ type: 'ready', port: info.port });
   });

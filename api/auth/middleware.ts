@@ -7,7 +7,8 @@ import type { MiddlewareHandler } from 'hono';
 import { UnauthenticatedError } from '../../domain/errors.ts';
 import type { Role } from '../../domain/permissions.ts';
 import { forkForCompany } from '../../db/tenant.ts';
-import type { ApiEnv } from '../context.ts';
+import type { ApiEnv, Caller } from '../context.ts';
+import type { AppDeps } from '../deps.ts';
 import { verifyAccessToken } from './sessions.ts';
 
 interface UserRow {
@@ -20,11 +21,8 @@ interface UserRow {
   name: string;
 }
 
-export const authenticate: MiddlewareHandler<ApiEnv> = async (c, next) => {
-  const deps = c.get('deps');
-  const header = c.req.header('authorization');
-  const token = header?.match(/^Bearer\s+(\S+)$/i)?.[1];
-  if (!token) throw new UnauthenticatedError('sign in first: send "Authorization: Bearer <access token>" from POST /api/auth/login');
+/** The caller behind an access token, checked against the user row; throws 401 otherwise. */
+export async function resolveCaller(deps: AppDeps, token: string): Promise<Caller> {
   const claims = await verifyAccessToken(deps.config, token);
   const rows = await deps.orm.em
     .getKnex()
@@ -33,7 +31,16 @@ export const authenticate: MiddlewareHandler<ApiEnv> = async (c, next) => {
   if (!user || !user.active || user.company_id !== claims.cid || user.session_epoch !== claims.sev) {
     throw new UnauthenticatedError('this session has ended (signed out, password changed or account deactivated); sign in again', 'session_revoked');
   }
-  c.set('caller', { userId: user.id, companyId: user.company_id, role: user.role, email: user.email, name: user.name });
-  c.set('em', forkForCompany(deps.orm.em, user.company_id));
+  return { userId: user.id, companyId: user.company_id, role: user.role, email: user.email, name: user.name };
+}
+
+export const authenticate: MiddlewareHandler<ApiEnv> = async (c, next) => {
+  const deps = c.get('deps');
+  const header = c.req.header('authorization');
+  const token = header?.match(/^Bearer\s+(\S+)$/i)?.[1];
+  if (!token) throw new UnauthenticatedError('sign in first: send "Authorization: Bearer <access token>" from POST /api/auth/login');
+  const caller = await resolveCaller(deps, token);
+  c.set('caller', caller);
+  c.set('em', forkForCompany(deps.orm.em, caller.companyId));
   await next();
 };

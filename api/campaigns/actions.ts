@@ -26,6 +26,7 @@ import { ConflictError, ForbiddenError, ValidationError } from '../../domain/err
 import type { SegmentRule } from '../../domain/segment-types.ts';
 import { countAudience } from '../../db/repositories/segments.ts';
 import { sqlOf } from '../../db/sql.ts';
+import { publishEvents } from '../../db/repositories/outbox.ts';
 import type { ApiContext } from '../context.ts';
 import { Campaign, DecisionBody, ReasonBody, RejectBody, RescheduleBody } from './schemas.ts';
 import { approvalHash, companyPolicy, liveState, loadCampaign } from './store.ts';
@@ -153,6 +154,7 @@ export function campaignActionRoutes(deps: AppDeps) {
         // A resubmission starts a new run whose state versions begin again at 0.
         await sqlOf(tx).raw(`update campaigns set state_version = 0, status = 'draft', workflow_id = ?, target_audience_size = ? where id = ?`, [`campaign-${id}`, count, id]);
         await audit(tx, c, { action: 'campaign.submitted', entityType: 'campaign', entityId: id, after: { audience: count, approvalRequired: assessment.approval.required } });
+        await publishEvents(tx, [{ companyId: caller.companyId, type: 'campaign.launched', payload: { campaignId: id, audience: count, approvalRequired: assessment.approval.required } }]);
       });
       await startCampaign(
         client,

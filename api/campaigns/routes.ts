@@ -11,6 +11,7 @@ import { liveState, listCampaigns } from './store.ts';
 import { approvalHash, createCampaign, diff, duplicateCampaign, loadCampaign, restoreCampaign, softDelete, updateCampaign } from './service.ts';
 import { ValidationError } from '../../domain/errors.ts';
 import { performanceOf, segmentsOf } from './extras.ts';
+import { publishEvents } from '../../db/repositories/outbox.ts';
 
 const IdempotencyHeader = z.object({
   'idempotency-key': z.string().max(200).optional().openapi({ description: 'Retrying with the same key returns the first result instead of creating a second campaign' }),
@@ -91,6 +92,7 @@ export function campaignRoutes(deps: AppDeps) {
         const { id, warnings } = await createCampaign(tx, caller, input);
         const created = await loadCampaign(tx, caller.companyId, id);
         await audit(tx, c, { action: 'campaign.created', entityType: 'campaign', entityId: id, after: { code: created.code, name: created.name, status: created.status } });
+        await publishEvents(tx, [{ companyId: caller.companyId, type: 'campaign.created', payload: { campaignId: id, code: created.code, name: created.name, status: created.status } }]);
         return { status: 201, body: { ...created, warnings } };
       });
       if (result.replayed) c.header('Idempotent-Replayed', 'true');
@@ -123,7 +125,9 @@ export function campaignRoutes(deps: AppDeps) {
       const { after, approvalRequired, warnings } = await em.transactional(async (tx) => {
         const { approvalRequired, warnings } = await updateCampaign(tx, caller, before, patch, expected);
         const after = await loadCampaign(tx, caller.companyId, id);
-        await audit(tx, c, { action: 'campaign.updated', entityType: 'campaign', entityId: id, ...diff(before, after) });
+        const changes = diff(before, after);
+        await audit(tx, c, { action: 'campaign.updated', entityType: 'campaign', entityId: id, ...changes });
+        await publishEvents(tx, [{ companyId: caller.companyId, type: 'campaign.updated', payload: { campaignId: id, fields: Object.keys(changes.after), version: after.version } }]);
         return { after, approvalRequired, warnings };
       });
       if (workflowOwnsIt) {
@@ -159,6 +163,7 @@ export function campaignRoutes(deps: AppDeps) {
       await em.transactional(async (tx) => {
         await softDelete(tx, caller, current);
         await audit(tx, c, { action: 'campaign.deleted', entityType: 'campaign', entityId: id, before: { status: current.status, code: current.code } });
+        await publishEvents(tx, [{ companyId: caller.companyId, type: 'campaign.deleted', payload: { campaignId: id } }]);
       });
       return c.body(null, 204);
     })

@@ -55,7 +55,7 @@ export function toProviderEvent(e: z.infer<typeof eventSchema>): ProviderEvent |
 }
 
 export function sendgridWebhooks(deps: AppDeps, ingest: Ingest) {
-  const configured = (deps.config as { SENDGRID_WEBHOOK_PUBLIC_KEY?: string }).SENDGRID_WEBHOOK_PUBLIC_KEY;
+  const configured = deps.config.SENDGRID_WEBHOOK_PUBLIC_KEY;
   let key: KeyObject | undefined;
   if (configured) {
     try {

@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
+import { WebSocketServer } from 'ws';
 import { Client, Connection } from '@temporalio/client';
 import { inject } from 'vitest';
 import { parseConfig, type Config } from '../../config/env.ts';
@@ -51,7 +52,7 @@ export async function startHerald(opts: { consoleDir?: string } = {}): Promise<{
   const consoleDir = opts.consoleDir ?? CONSOLE_DIST;
   const t = await createTestDeps(existsSync(join(consoleDir, 'index.html')) ? { consoleDir } : {});
   const app = createApp(t.deps);
-  const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 });
+  const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0, websocket: { server: new WebSocketServer({ noServer: true }) } });
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));
   const { port } = server.address() as AddressInfo;
   return {
