@@ -1,8 +1,9 @@
 /**
  * sendBatch: sends one seq range of a campaign's recipients. It claims the range's pending rows in
  * chunks (one UPDATE … RETURNING each), sends every message with an idempotency key derived from
- * its row, writes the results back in one statement per chunk, and heartbeats how far it got, so a
- * retry resumes there and a pause stops it after the messages in hand.
+ * its row, writes the results back in one statement per chunk (e-mail: per group of finished
+ * messages), and heartbeats how far it got, so a retry resumes there and a pause stops it after
+ * the messages in hand.
  */
 import { Context, CancelledFailure } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
@@ -61,6 +62,8 @@ interface Prepared {
   code: string;
   sender: SenderIdentity;
   templates: Map<string, Partial<Record<'subject' | 'html' | 'text' | 'body' | 'title' | 'url' | 'payload', CompiledTemplate>>>;
+  /** E-mail (List-Unsubscribe) or a template that names `unsubscribe_url`: only then is the signed token made (an HMAC per message). */
+  needsUnsubscribe: boolean;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -121,19 +124,22 @@ export function createSendBatch(deps: SendBatchDeps) {
     const key = `${input.campaignId}:${String(row.updated_at)}`;
     const cached = prepared.get(key);
     if (cached) return cached;
+    let needsUnsubscribe = row.primary_channel === 'email';
     const compile = (content: CampaignContent | undefined) => {
       const c = content?.[row.primary_channel] as Record<string, string | undefined> | undefined;
       const out: Prepared['templates'] extends Map<string, infer T> ? T : never = {};
       for (const field of ['subject', 'html', 'text', 'body', 'title', 'url', 'payload'] as const) {
         const source = c?.[field];
-        if (typeof source === 'string') out[field] = compileTemplate(source);
+        if (typeof source !== 'string') continue;
+        out[field] = compileTemplate(source);
+        if (source.includes('unsubscribe_url')) needsUnsubscribe = true;
       }
       return out;
     };
     const templates = new Map<string, Prepared['templates'] extends Map<string, infer T> ? T : never>();
     templates.set('', compile(row.content));
     for (const v of row.variants ?? []) templates.set(v.key, { ...templates.get(''), ...compile(v.content) });
-    const p: Prepared = { channel: row.primary_channel, name: row.name, code: row.code, sender: row.sender ?? {}, templates };
+    const p: Prepared = { channel: row.primary_channel, name: row.name, code: row.code, sender: row.sender ?? {}, templates, needsUnsubscribe };
     prepared.set(key, p);
     if (prepared.size > 100) prepared.delete(prepared.keys().next().value!);
     return p;
@@ -142,7 +148,7 @@ export function createSendBatch(deps: SendBatchDeps) {
   function buildMessage(p: Prepared, input: BatchInput, row: Row): OutboundMessage {
     const id = Number(row.id);
     const t = p.templates.get(row.variant ?? '') ?? p.templates.get('')!;
-    const unsubscribeUrl = `${deps.publicUrl}/t/u/${createToken(deps.trackingSecret, { kind: 'u', recipientId: id })}`;
+    const unsubscribeUrl = p.needsUnsubscribe ? `${deps.publicUrl}/t/u/${createToken(deps.trackingSecret, { kind: 'u', recipientId: id })}` : '';
     const vars = {
       contact: { ...row.attributes, first_name: row.first_name, last_name: row.last_name, email: row.email, phone: row.phone },
       campaign: { name: p.name, code: p.code },
@@ -183,7 +189,7 @@ export function createSendBatch(deps: SendBatchDeps) {
     let last: SendResult | undefined;
     const limiter = limiterFor(p.channel);
     for (let attempt = 1; attempt <= messageAttempts; attempt++) {
-      await limiter.take();
+      if (limiter !== UNLIMITED) await limiter.take();
       last = await adapter.send(message);
       if (last.kind === 'accepted') return { ...base, status: 'sent', pid: last.providerId };
       if (last.kind === 'permanent') return { ...base, status: 'failed', reason: last.code.slice(0, 64), error: last.message.slice(0, 500) };
@@ -225,6 +231,12 @@ export function createSendBatch(deps: SendBatchDeps) {
     return Number(res.rows[0]?.n ?? 0);
   }
 
+  /** Outcomes that put claimed rows nobody sent back to pending. */
+  function unsent(rows: Row[], handled: Outcome[]): Outcome[] {
+    const done = new Set(handled.map((o) => o.id));
+    return rows.filter((r) => !done.has(Number(r.id))).map((r) => ({ id: Number(r.id), seq: Number(r.seq), status: 'pending', pid: null, reason: null, error: null }));
+  }
+
   return async function sendBatch(input: BatchInput): Promise<BatchResult> {
     const ctx = Context.current();
     const signal = ctx.cancellationSignal;
@@ -233,13 +245,28 @@ export function createSendBatch(deps: SendBatchDeps) {
     const adapter = deps.channels.get(p.channel);
     const durable = !IDEMPOTENT_CHANNELS.has(p.channel);
     let cursor = Math.max(input.fromSeq - 1, details?.lastSeq ?? 0);
+    // How far every outcome is in the database: the only position a heartbeat may report, since a
+    // retry resumes after it.
+    let recorded = cursor;
     let firstDeferred: number | null = null;
     let lastBeat = 0;
     let lastError: string | null = null;
+    const beat = () => ctx.heartbeat({ lastSeq: firstDeferred !== null ? Math.min(recorded, firstDeferred - 1) : recorded });
+    // The database works while the provider does: the next chunk is claimed and the previous one's
+    // results written during this chunk's sends (never more than one of each in flight). Awaited
+    // later; the no-op catch only keeps a failure from counting as unhandled before that.
+    const read = (from: number) => {
+      const rows = claim(input, from + 1, Math.min(input.toSeq, from + chunkSize));
+      rows.catch(() => {});
+      return rows;
+    };
+    let reading = cursor < input.toSeq ? read(cursor) : undefined;
+    let writing: Promise<void> = Promise.resolve();
 
     while (cursor < input.toSeq && !signal.aborted) {
       const chunkEnd = Math.min(input.toSeq, cursor + chunkSize);
-      const rows = await claim(input, cursor + 1, chunkEnd);
+      const rows = await reading!;
+      reading = chunkEnd < input.toSeq ? read(chunkEnd) : undefined;
       const outcomes: Outcome[] = [];
       const written = new Set<number>();
       // SMTP has no idempotency key: record each message (group-committed with its neighbours)
@@ -260,26 +287,31 @@ export function createSendBatch(deps: SendBatchDeps) {
           const now = Date.now();
           if (now - lastBeat >= 200) {
             lastBeat = now;
-            ctx.heartbeat({ lastSeq: firstDeferred !== null ? Math.min(cursor, firstDeferred - 1) : cursor });
+            beat();
           }
         }
       };
       await Promise.all(Array.from({ length: Math.min(deps.concurrency, rows.length) }, worker));
       // Claimed but never handed to the provider (a pause came): back to pending.
-      const done = new Set(outcomes.map((o) => o.id));
-      for (const row of rows) {
-        if (!done.has(Number(row.id))) outcomes.push({ id: Number(row.id), seq: Number(row.seq), status: 'pending', pid: null, reason: null, error: null });
-      }
-      await write(outcomes.filter((o) => !written.has(o.id)));
+      if (outcomes.length < rows.length) outcomes.push(...unsent(rows, outcomes));
       for (const o of outcomes) {
         if (o.status === 'pending' && o.error) {
           firstDeferred = Math.min(firstDeferred ?? o.seq, o.seq);
           lastError = o.error;
         }
       }
-      cursor = signal.aborted ? cursor : chunkEnd;
-      ctx.heartbeat({ lastSeq: firstDeferred !== null ? Math.min(cursor, firstDeferred - 1) : cursor });
+      await writing;
+      const complete = !signal.aborted;
+      writing = write(outcomes.filter((o) => !written.has(o.id))).then(() => {
+        if (complete) recorded = chunkEnd;
+      });
+      writing.catch(() => {});
+      if (complete) cursor = chunkEnd;
     }
+    await writing;
+    // A chunk claimed ahead that a pause left unsent goes back to pending as well.
+    if (reading) await write(unsent(await reading, []));
+    beat();
     if (signal.aborted) throw new CancelledFailure('batch cancelled after recording the messages in hand');
     // Rows the provider kept refusing for now stay pending; the workflow counts them towards its
     // failure rate (a broken provider pauses the campaign) and sends the range again later.
