@@ -2,7 +2,8 @@
 #
 # Herald: one image for both production processes.
 #   default CMD        the API (+ the built console)   node --import tsx scripts/api.ts
-#   worker             node --import tsx scripts/worker.ts   (docker-compose.yml overrides CMD)
+#   worker             node --max-old-space-size=160 --max-semi-space-size=8 --import tsx scripts/worker.ts
+#                      (docker-compose.yml overrides CMD; the heap limits are scripts/worker-heap.ts's)
 # Configuration comes only from environment variables (config/env.ts); see docs/deploy.md.
 #
 # Install scripts: `npm ci` would run Herald's own postinstall (`tsx scripts/setup-temporal.ts

@@ -15,6 +15,7 @@ import { startTemporalDevServer, type RunningTemporal } from './lib/temporal-ser
 import { ensureTemporalBinaries, PROJECT_ROOT } from './lib/temporal-bin.ts';
 import { startNodeChild, type Supervised } from './lib/children.ts';
 import { dataDir, databaseUrl, EMBEDDED_DB_NAME, fatal, temporalAddress, temporalUiUrl } from './lib/defaults.ts';
+import { workerEnv } from './worker-heap.ts';
 
 const started = Date.now();
 const config = loadConfig();
@@ -97,7 +98,7 @@ try {
   };
   const script = (name: string) => join(PROJECT_ROOT, 'scripts', `${name}.ts`);
   if (!config.SMTP_URL || !config.PROVIDER_HTTP_URL) children.push(startNodeChild('sinks', script('sinks'), env));
-  children.push(startNodeChild('worker', script('worker'), env));
+  children.push(startNodeChild('worker', script('worker'), workerEnv(env)));
   children.push(startNodeChild('api', script('api'), env));
   for (const c of children) {
     void c.exited.then((code) => {

@@ -3,6 +3,7 @@
  * Scale it by running more of them against the same TEMPORAL_ADDRESS and DATABASE_URL.
  */
 import { fileURLToPath } from 'node:url';
+import { getHeapStatistics } from 'node:v8';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { loadConfig } from '../config/env.ts';
 import { createLogger } from '../config/logger.ts';
@@ -38,7 +39,11 @@ try {
     maxHeartbeatThrottleInterval: '1 second',
   });
   exitWithParent(() => worker.shutdown());
-  log.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, namespace: config.TEMPORAL_NAMESPACE }, 'worker polling');
+  const heapLimitMb = Math.round(getHeapStatistics().heap_size_limit / 2 ** 20);
+  log.info({ taskQueue: config.TEMPORAL_TASK_QUEUE, namespace: config.TEMPORAL_NAMESPACE, heapLimitMb }, 'worker polling');
+  // npm start, the image and the benchmark set the limits (scripts/worker-heap.ts); a bare
+  // `tsx scripts/worker.ts` gets V8's default, sized from the machine's memory.
+  if (heapLimitMb > 512) log.warn({ heapLimitMb }, 'worker heap not limited: start it with --max-old-space-size=160 --max-semi-space-size=8 (scripts/worker-heap.ts)');
   // run() resolves after shutdown() (SIGINT/SIGTERM are handled by the SDK's runtime).
   await worker.run();
   await connection.close();
