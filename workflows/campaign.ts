@@ -51,6 +51,10 @@ const sender = proxyActivities<CampaignActivities>({
   // A cancelled batch records the message in hand before it stops; wait for that.
   cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '2 minutes' },
+  // Through the task queue, not eagerly to the worker that runs this workflow: otherwise every
+  // batch lands on that one process and more worker processes get nothing to send. Replay does
+  // not compare this flag, so running workflows need no patch (test/replay.test.ts proves it).
+  allowEagerDispatch: false,
 });
 
 interface Range {
