@@ -28,7 +28,8 @@
  * Diagnostics: `--pg-statements` (each run's costliest SQL, pg_stat_statements), `--profile DIR`
  * (V8 CPU profiles of the worker; summarise with scripts/bench/profile-summary.ts),
  * `--email-raw-modes composer,raw,connection` (what nodemailer costs per message, three ways),
- * `--raw-only`, `--workers N`, `--pg-set name=value`, `--worker-node-flags="--max-old-space-size=160"`.
+ * `--raw-only`, `--workers N`, `--pg-set name=value`, `--worker-node-flags="--trace-gc"`, `--no-heap-flags` (the worker
+ * without the production heap limits of scripts/worker-heap.ts).
  * Default run (one setting, two channels, two runs): about 7 minutes on a quiet 2-core machine.
  */
 import { fork, type ChildProcess } from 'node:child_process';
@@ -51,7 +52,8 @@ import { startTemporalDevServer, type RunningTemporal } from './lib/temporal-ser
 import { ensureTemporalBinaries } from './lib/temporal-bin.ts';
 import { freePort } from './lib/ports.ts';
 import { EMAIL_HTML, EMAIL_SUBJECT, EMAIL_TEXT, SENDER, SMS_BODY } from './bench/content.ts';
-import { load1, machineBusySeconds, peakRssMb, postgresCpuByKind, resetPeakRss, rssMb, treeCpuSeconds, waitForQuiet } from './bench/proc.ts';
+import { workerEnv as withWorkerHeap } from './worker-heap.ts';
+import { load1, machineBusySeconds, peakRssMb, postgresCpuByKind, resetPeakRss, rssMb, threadCpuSeconds, treeCpuSeconds, waitForQuiet } from './bench/proc.ts';
 
 const { values } = parseArgs({
   options: {
@@ -69,6 +71,8 @@ const { values } = parseArgs({
     profile: { type: 'string' },
     /** Extra node flags for the worker process, space-separated, given with = (e.g. --worker-node-flags="--max-semi-space-size=8"). */
     'worker-node-flags': { type: 'string' },
+    /** Run the worker without the production heap limits (scripts/worker-heap.ts), as before they were set. */
+    'no-heap-flags': { type: 'boolean', default: false },
     /** Load pg_stat_statements and print each run's most expensive statements. */
     'pg-statements': { type: 'boolean', default: false },
     /** Worker processes (default 1, as the issue asks). More only help when activities are not eagerly dispatched to the workflow's worker. */
@@ -323,7 +327,7 @@ try {
   const sinkUrl = { email: `smtp://127.0.0.1:${smtpSink.port}`, sms: `http://127.0.0.1:${httpSink.port}` };
 
   const workerEnv = (concurrency: number): NodeJS.ProcessEnv => ({
-    ...process.env,
+    ...(values['no-heap-flags'] ? process.env : withWorkerHeap(process.env)),
     NODE_ENV: 'development',
     LOG_LEVEL: 'info',
     LOG_FORMAT: 'json',
@@ -457,11 +461,13 @@ try {
     const tables0 = await tableStats();
     if (values['pg-statements']) await knex.raw('select pg_stat_statements_reset()');
     const pgKinds0 = postgresCpuByKind(pg!.pid);
+    const threads0 = threadCpuSeconds(workers[0]!.pid);
     const cpu0 = treeCpuSeconds({ ...roots(sink.pid), own: process.pid });
     const busy0 = machineBusySeconds();
     const bench0 = process.cpuUsage();
     const run = await runCampaign(main, channel, s);
     const cpu1 = treeCpuSeconds({ ...roots(sink.pid), own: process.pid });
+    const threads1 = threadCpuSeconds(workers[0]!.pid);
     const busy1 = machineBusySeconds();
     const benchC = process.cpuUsage(bench0);
     const rss = Math.max(...workers.map((w) => peakRssMb(w.pid) ?? 0));
@@ -498,6 +504,13 @@ try {
     await new Promise((r) => setTimeout(r, 1000)); // backends flush their table counters about once a second
     const tables1 = await tableStats();
     const d = (k: string) => (tables1[k] ?? 0) - (tables0[k] ?? 0);
+    const threadLine = Object.entries(threads1)
+      .map(([k, v]) => [k, v - (threads0[k] ?? 0)] as const)
+      .filter(([, v]) => v >= 0.05)
+      .sort((a, b) => b[1] - a[1])
+      .map(([k, v]) => `${k} ${v.toFixed(1)}`)
+      .join(', ');
+    say(`    worker${workers.length > 1 ? '0' : ''} threads, CPU s: ${threadLine} (main thread busy ${(((threads1.main ?? 0) - (threads0.main ?? 0)) / run.seconds * 100).toFixed(0)} % of the run)`);
     say(
       `    postgres CPU: backends ${(pgKinds1.backends - pgKinds0.backends).toFixed(1)} s, background ${(pgKinds1.background - pgKinds0.background).toFixed(1)} s, exited/autovacuum ${(pgKinds1.reaped - pgKinds0.reaped).toFixed(1)} s` +
         ` | campaign_recipients: ${fmt(d('r.seq_scan'))} seq scans (${fmt(d('r.seq_tup_read'))} rows), ${fmt(d('r.idx_scan'))} index scans, ${fmt(d('r.n_tup_upd'))} updates (${fmt(d('r.n_tup_hot_upd'))} HOT), autovacuum ${d('r.autovacuum_count')}, autoanalyze ${d('r.autoanalyze_count')}` +

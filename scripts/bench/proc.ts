@@ -171,3 +171,29 @@ export function postgresCpuByKind(postmasterPid: number): { backends: number; ba
   }
   return out;
 }
+
+/**
+ * CPU seconds of each thread of one process, summed by thread name, the main thread as `main`:
+ * whether the worker's JavaScript thread is the one on a full core, or the SDK's and V8's helpers.
+ */
+export function threadCpuSeconds(pid: number): Record<string, number> {
+  const out: Record<string, number> = {};
+  let tids: string[];
+  try {
+    tids = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return out;
+  }
+  for (const tid of tids) {
+    let text: string;
+    try {
+      text = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+    } catch {
+      continue;
+    }
+    const name = tid === String(pid) ? 'main' : text.slice(text.indexOf('(') + 1, text.lastIndexOf(')')).trim();
+    const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
+    out[name] = (out[name] ?? 0) + (Number(f[11]) + Number(f[12])) * TICK_S;
+  }
+  return out;
+}
