@@ -17,6 +17,10 @@ import { campaignActionRoutes } from './campaigns/actions.ts';
 import { catalogRoutes } from './catalog.ts';
 import { EventHub } from './events/hub.ts';
 import { eventRoutes, eventSocketRoutes } from './events/routes.ts';
+import { approvalRoutes } from './approvals.ts';
+import { calendarRoutes } from './calendar.ts';
+import { notificationRoutes } from './notifications.ts';
+import { auditRoutes } from './audit-log.ts';
 
 const SystemStatus = z
   .object({
@@ -65,6 +69,10 @@ export function apiRoutes(deps: AppDeps) {
     .route('/campaigns', campaignRoutes(deps))
     .route('/campaigns', campaignActionRoutes(deps))
     .route('/', catalogRoutes(deps))
+    .route('/approvals', approvalRoutes())
+    .route('/calendar', calendarRoutes())
+    .route('/notifications', notificationRoutes())
+    .route('/audit', auditRoutes())
     .route('/events/ws', eventSocketRoutes(deps, hub))
     .route('/events', eventRoutes(hub));
   api.doc31('/openapi.json', OPENAPI_INFO);

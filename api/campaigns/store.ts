@@ -13,7 +13,7 @@ import type { z } from '../openapi-zod.ts';
 import type { CampaignListQuery, CampaignSummary } from './schemas.ts';
 
 /** Stored numeric(18,4) as the currency's canonical string ("5000.00"); sub-cent spend keeps its digits. */
-function money(value: string, currency: string): string {
+export function money(value: string, currency: string): string {
   try {
     return normalizeAmount(value, currency);
   } catch {
