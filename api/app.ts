@@ -21,6 +21,7 @@ import { approvalRoutes } from './approvals.ts';
 import { calendarRoutes } from './calendar.ts';
 import { notificationRoutes } from './notifications.ts';
 import { auditRoutes } from './audit-log.ts';
+import { adminRoutes } from './admin.ts';
 
 const SystemStatus = z
   .object({
@@ -73,6 +74,7 @@ export function apiRoutes(deps: AppDeps) {
     .route('/calendar', calendarRoutes())
     .route('/notifications', notificationRoutes())
     .route('/audit', auditRoutes())
+    .route('/', adminRoutes())
     .route('/events/ws', eventSocketRoutes(deps, hub))
     .route('/events', eventRoutes(hub));
   api.doc31('/openapi.json', OPENAPI_INFO);
