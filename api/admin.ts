@@ -89,9 +89,13 @@ export function adminRoutes() {
       const q = c.req.valid('query');
       const where = ['u.company_id = ?'];
       const params: (string | number | boolean)[] = [c.get('caller').companyId];
-      if (q.role) (where.push('u.role = ?'), params.push(q.role));
-      if (q.active) (where.push('u.active = ?'), params.push(q.active === 'true'));
-      if (q.q) (where.push('(u.email ilike ? or u.name ilike ?)'), params.push(`%${q.q}%`, `%${q.q}%`));
+      const add = (clause: string, ...values: (string | boolean)[]) => {
+        where.push(clause);
+        params.push(...values);
+      };
+      if (q.role) add('u.role = ?', q.role);
+      if (q.active) add('u.active = ?', q.active === 'true');
+      if (q.q) add('(u.email ilike ? or u.name ilike ?)', `%${q.q}%`, `%${q.q}%`);
       const res = await sqlOf(c.get('em')).raw<{ rows: UserRow[] }>(`${USER_SELECT.replace('select ', 'select count(*) over () as total, ')} where ${where.join(' and ')} order by lower(u.name), u.id limit ? offset ?`, [...params, q.pageSize, (q.page - 1) * q.pageSize]);
       return c.json({ items: res.rows.map(toUser), page: q.page, pageSize: q.pageSize, total: Number(res.rows[0]?.total ?? 0) }, 200);
     })
