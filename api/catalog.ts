@@ -5,7 +5,9 @@
 import type { AppDeps } from './deps.ts';
 import { router } from './openapi.ts';
 import { segmentRoutes } from './segments/routes.ts';
+import { contactRoutes } from './contacts/routes.ts';
+import { suppressionRoutes } from './contacts/suppressions.ts';
 
 export function catalogRoutes(deps: AppDeps) {
-  return router().route('/segments', segmentRoutes(deps));
+  return router().route('/segments', segmentRoutes(deps)).route('/contacts', contactRoutes(deps)).route('/suppressions', suppressionRoutes());
 }
