@@ -22,6 +22,7 @@ import { calendarRoutes } from './calendar.ts';
 import { notificationRoutes } from './notifications.ts';
 import { auditRoutes } from './audit-log.ts';
 import { adminRoutes } from './admin.ts';
+import { opsRoutes } from './ops/routes.ts';
 
 const SystemStatus = z
   .object({
@@ -75,6 +76,7 @@ export function apiRoutes(deps: AppDeps) {
     .route('/notifications', notificationRoutes())
     .route('/audit', auditRoutes())
     .route('/', adminRoutes())
+    .route('/ops', opsRoutes(deps))
     .route('/events/ws', eventSocketRoutes(deps, hub))
     .route('/events', eventRoutes(hub));
   api.doc31('/openapi.json', OPENAPI_INFO);

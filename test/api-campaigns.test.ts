@@ -217,6 +217,25 @@ describe('a campaign’s life through the API', () => {
     const edit = await m.patch(`/api/campaigns/${id}`, { name: 'Too late' });
     expect(edit.status).toBe(409);
     expect(edit.body.error.details.state).toBe('completed');
+
+    // Ops reads the same run as a readable history, with who approved it.
+    const ops = as(app, tokens.ops!);
+    const history = await ops.get(`/api/ops/campaigns/${id}/history`);
+    expect(history.status).toBe(200);
+    const summaries = history.body.events.map((e: { summary: string }) => e.summary);
+    expect(summaries).toEqual(expect.arrayContaining(['workflow started', 'snapshotAudience completed', 'sendBatch completed', 'update approve accepted', 'workflow completed']));
+    const approval = history.body.events.find((e: { summary: string }) => e.summary === 'update approve accepted');
+    expect(approval.actor).toEqual({ id: acme.users.approver.id, name: expect.stringMatching(/Approver/) });
+    expect(history.body.events.some((e: { type: string }) => e.type.startsWith('WorkflowTask'))).toBe(false);
+    const listed = await waitFor(
+      () => ops.get('/api/ops/workflows?campaignStatus=completed'),
+      (res) => res.body.items.some((w: { campaignId: string }) => w.campaignId === id),
+      15_000,
+    );
+    expect(listed.body.items.find((w: { campaignId: string }) => w.campaignId === id).executionStatus).toBe('COMPLETED');
+    expect((await as(app, tokens.viewer!).get(`/api/ops/campaigns/${id}/history`)).status).toBe(403);
+    expect((await as(app, tokens.rival!).get(`/api/ops/campaigns/${id}/history`)).status).toBe(403);
+    expect((await ops.get('/api/ops/stuck')).body.items).toEqual([]);
   });
 
   it('a rejected campaign returns to its creator with the comment, and can be edited and resubmitted', async () => {
