@@ -23,6 +23,7 @@ import { notificationRoutes } from './notifications.ts';
 import { auditRoutes } from './audit-log.ts';
 import { adminRoutes } from './admin.ts';
 import { opsRoutes } from './ops/routes.ts';
+import { createMetrics } from './metrics.ts';
 
 const SystemStatus = z
   .object({
@@ -87,7 +88,9 @@ export type ApiType = ReturnType<typeof apiRoutes>;
 
 export function createApp(deps: AppDeps) {
   const app = new Hono();
+  const metrics = createMetrics({ defaults: deps.config.NODE_ENV !== 'test' });
   app.use('*', requestId());
+  app.use('*', metrics.middleware);
   app.use('*', secureHeaders({ contentSecurityPolicy: undefined }));
   if (deps.config.CORS_ORIGINS?.length) {
     app.use('/api/*', cors({ origin: deps.config.CORS_ORIGINS, credentials: true, exposeHeaders: ['ETag', 'Retry-After', 'X-Request-Id'] }));
@@ -97,6 +100,7 @@ export function createApp(deps: AppDeps) {
   app.notFound((c) => c.json(errorBody('not_found', `no route for ${c.req.method} ${c.req.path}`), 404));
 
   app.route('/', systemRoutes(deps));
+  metrics.mount(app);
   app.route('/api', apiRoutes(deps));
   app.route('/api/docs', docsRoutes());
   app.route('/', publicRoutes(deps));

@@ -126,3 +126,19 @@ describe('audit trail', () => {
     expect(other.body.items).toEqual([]);
   });
 });
+
+describe('metrics', () => {
+  it('exposes request counts and latency by route pattern (never by raw path) in Prometheus format', async () => {
+    const id = await campaign('Measured');
+    await as(app, tok.viewer!).get(`/api/campaigns/${id}`);
+    await as(app, tok.viewer!).get('/api/campaigns/00000000-0000-4000-8000-000000000000');
+    const res = await app.request('/metrics');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/text\/plain/);
+    const text = await res.text();
+    expect(text).toMatch(/herald_http_requests_total\{method="GET",route="\/api\/campaigns\/:id",status="200"\} 1/);
+    expect(text).toMatch(/herald_http_requests_total\{method="GET",route="\/api\/campaigns\/:id",status="404"\} 1/);
+    expect(text).toMatch(/herald_http_request_duration_seconds_bucket\{le="0.1",method="GET",route="\/api\/campaigns\/:id"\}/);
+    expect(text).not.toContain(id);
+  });
+});
