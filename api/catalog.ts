@@ -7,7 +7,14 @@ import { router } from './openapi.ts';
 import { segmentRoutes } from './segments/routes.ts';
 import { contactRoutes } from './contacts/routes.ts';
 import { suppressionRoutes } from './contacts/suppressions.ts';
+import { templateRoutes } from './templates/routes.ts';
+import { budgetRoutes } from './budgets/routes.ts';
 
 export function catalogRoutes(deps: AppDeps) {
-  return router().route('/segments', segmentRoutes(deps)).route('/contacts', contactRoutes(deps)).route('/suppressions', suppressionRoutes());
+  return router()
+    .route('/segments', segmentRoutes(deps))
+    .route('/contacts', contactRoutes(deps))
+    .route('/suppressions', suppressionRoutes())
+    .route('/templates', templateRoutes())
+    .route('/budgets', budgetRoutes());
 }
