@@ -16,7 +16,6 @@ import { fromMinorUnits } from '../../domain/money.ts';
 import { currencyExponent } from '../../domain/currency.ts';
 
 const SCALE = 4;
-const UNIT = 10n ** BigInt(SCALE);
 
 export const COMMITTED_STATES = ['approved', 'scheduled', 'sending', 'paused'] as const;
 const RELEASED_STATES = ['cancelled', 'rejected', 'failed'];
