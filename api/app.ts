@@ -14,6 +14,7 @@ import { authRoutes, meRoutes } from './auth/routes.ts';
 import { docsRoutes, OPENAPI_INFO } from './docs.ts';
 import { campaignRoutes } from './campaigns/routes.ts';
 import { campaignActionRoutes } from './campaigns/actions.ts';
+import { recipientRoutes } from './campaigns/recipients.ts';
 import { catalogRoutes } from './catalog.ts';
 import { EventHub } from './events/hub.ts';
 import { eventRoutes, eventSocketRoutes } from './events/routes.ts';
@@ -71,6 +72,7 @@ export function apiRoutes(deps: AppDeps) {
     .route('/me', meRoutes())
     .route('/campaigns', campaignRoutes(deps))
     .route('/campaigns', campaignActionRoutes(deps))
+    .route('/campaigns', recipientRoutes())
     .route('/', catalogRoutes(deps))
     .route('/approvals', approvalRoutes())
     .route('/calendar', calendarRoutes())

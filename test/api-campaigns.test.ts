@@ -236,6 +236,19 @@ describe('a campaign’s life through the API', () => {
     expect((await as(app, tokens.viewer!).get(`/api/ops/campaigns/${id}/history`)).status).toBe(403);
     expect((await as(app, tokens.rival!).get(`/api/ops/campaigns/${id}/history`)).status).toBe(403);
     expect((await ops.get('/api/ops/stuck')).body.items).toEqual([]);
+
+    // Per-recipient status, addresses masked for a role without pii:read.
+    const sent = await m.get(`/api/campaigns/${id}/recipients?status=sent&pageSize=10`);
+    expect(sent.status).toBe(200);
+    expect(sent.body.total).toBe(100);
+    expect(sent.body.counts.sent).toBe(100);
+    expect(sent.body.items[0].address).toMatch(/^c\d+@camp-acme\.example$/);
+    expect(sent.body.items.map((r: { seq: number }) => r.seq)).toEqual([...sent.body.items.map((r: { seq: number }) => r.seq)].sort((a, b) => a - b));
+    const masked = await as(app, tokens.analyst!).get(`/api/campaigns/${id}/recipients?pageSize=5`);
+    expect(masked.body.items[0].address).not.toMatch(/^c\d+@camp-acme\.example$/);
+    expect(masked.body.items[0].address).toContain('*');
+    expect((await m.get(`/api/campaigns/${id}/recipients?status=failed`)).body.items).toEqual([]);
+    expect((await as(app, tokens.rival!).get(`/api/campaigns/${id}/recipients`)).status).toBe(404);
   });
 
   it('a rejected campaign returns to its creator with the comment, and can be edited and resubmitted', async () => {
