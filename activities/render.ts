@@ -40,6 +40,41 @@ export function renderTemplate(template: CompiledTemplate, vars: Record<string, 
   return engine.renderSync(template, vars) as string;
 }
 
+export interface RecipientFields {
+  first_name: string | null;
+  last_name: string | null;
+  email: string | null;
+  phone: string | null;
+  attributes: Record<string, unknown> | null;
+}
+
+/** What a template can use: `contact.*` (attributes first, named fields win), `campaign.*`, `unsubscribe_url`. */
+export function templateVars(contact: RecipientFields, campaign: { name: string; code: string }, unsubscribeUrl: string): Record<string, unknown> {
+  return {
+    contact: { ...contact.attributes, first_name: contact.first_name, last_name: contact.last_name, email: contact.email, phone: contact.phone },
+    campaign: { name: campaign.name, code: campaign.code },
+    unsubscribe_url: unsubscribeUrl,
+  };
+}
+
+/** Each field of one channel's content rendered, or the field's render error (a preview shows both). */
+export function renderContent(
+  content: Record<string, unknown> | undefined,
+  vars: Record<string, unknown>,
+): { fields: Record<string, string>; errors: { field: string; message: string }[] } {
+  const fields: Record<string, string> = {};
+  const errors: { field: string; message: string }[] = [];
+  for (const [field, source] of Object.entries(content ?? {})) {
+    if (typeof source !== 'string') continue;
+    try {
+      fields[field] = renderTemplate(compileTemplate(source), vars);
+    } catch (err) {
+      errors.push({ field, message: (err as Error).message.split('\n')[0]!.slice(0, 300) });
+    }
+  }
+  return { fields, errors };
+}
+
 /**
  * An HTML template whose links are tracked: each trackable `href` (domain/tracking-links.ts) is
  * replaced at compile time by a placeholder that renders as that recipient's `/t/c/<token>` URL,

@@ -15,6 +15,7 @@ import { docsRoutes, OPENAPI_INFO } from './docs.ts';
 import { campaignRoutes } from './campaigns/routes.ts';
 import { campaignActionRoutes } from './campaigns/actions.ts';
 import { recipientRoutes } from './campaigns/recipients.ts';
+import { previewRoutes } from './campaigns/preview.ts';
 import { catalogRoutes } from './catalog.ts';
 import { EventHub } from './events/hub.ts';
 import { eventRoutes, eventSocketRoutes } from './events/routes.ts';
@@ -73,6 +74,7 @@ export function apiRoutes(deps: AppDeps) {
     .route('/campaigns', campaignRoutes(deps))
     .route('/campaigns', campaignActionRoutes(deps))
     .route('/campaigns', recipientRoutes())
+    .route('/campaigns', previewRoutes(deps))
     .route('/', catalogRoutes(deps))
     .route('/approvals', approvalRoutes())
     .route('/calendar', calendarRoutes())

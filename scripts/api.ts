@@ -19,13 +19,14 @@ try {
   const connection = await connectClient(config, temporalAddress(config));
   const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
   const uiUrl = temporalUiUrl(config);
-  const app = createApp({
+  const deps: Parameters<typeof createApp>[0] = {
     config,
     log,
     orm,
     temporal: { connection, client, namespace: config.TEMPORAL_NAMESPACE, ...(uiUrl ? { uiUrl } : {}) },
     ...(existsSync(join(CONSOLE_DIST, 'index.html')) ? { consoleDir: CONSOLE_DIST } : {}),
-  });
+  };
+  const app = createApp(deps);
   const websocket = { server: new WebSocketServer({ noServer: true }) };
   const server = serve({ fetch: app.fetch, hostname: config.API_HOST, port: config.API_PORT, websocket }, (info) => {
     log.info({ url: `http://${info.address}:${info.port}` }, 'api listening');
@@ -44,6 +45,7 @@ try {
       const force = setTimeout(() => (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.(), 5_000);
       await closed;
       clearTimeout(force);
+      await deps.channels?.closeAll();
       await connection.close();
       await orm.close();
       log.info('api stopped');

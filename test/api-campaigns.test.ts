@@ -41,7 +41,8 @@ beforeAll(async () => {
   smtp = await startSmtpSink({ port: await freePort() });
   channels = createChannels(testConfig({ SMTP_URL: `smtp://127.0.0.1:${smtp.port}` }));
   worker = await startTestWorker(t.db.orm, channels);
-  t.deps.config = { ...t.deps.config, TEMPORAL_TASK_QUEUE: worker.taskQueue };
+  const smtpUrl = `smtp://127.0.0.1:${smtp.port}`;
+  t.deps.config = { ...t.deps.config, TEMPORAL_TASK_QUEUE: worker.taskQueue, SMTP_URL: smtpUrl, smtpUrl };
   app = createApp(t.deps);
   acme = await createApiCompany(t.deps.orm, 'camp-acme');
   rival = await createApiCompany(t.deps.orm, 'camp-rival');
@@ -168,6 +169,35 @@ describe('campaign CRUD', () => {
     expect(copy.body.audience.rules).toEqual(c.body.audience.rules);
     expect((await as(app, tokens.manager!).delete(`/api/campaigns/${c.body.id}`)).status).toBe(204);
     expect((await as(app, tokens.viewer!).get(`/api/campaigns/${c.body.id}`)).status).toBe(404);
+  });
+});
+
+describe('preview and test send', () => {
+  it('renders per channel for a sample contact, or a chosen one for roles that may see personal data, naming fields that fail', async () => {
+    const c = await as(app, tokens.manager!).post(
+      '/api/campaigns',
+      draft({ name: 'Preview me', content: { email: { subject: 'Hi {{ contact.first_name }}', html: '<p>{{ contact.tier }} {{ contact.nope }}</p>' }, sms: { body: 'Yo {{ contact.first_name }}' } } }),
+    );
+    const viewer = await as(app, tokens.viewer!).post(`/api/campaigns/${c.body.id}/preview`, {});
+    expect(viewer.status).toBe(200);
+    expect(viewer.body.contact).toEqual({ id: null, name: 'Alex Sample', sample: true });
+    expect(viewer.body.channels.email.fields.subject).toBe('Hi Alex');
+    expect(viewer.body.channels.email.errors).toEqual([{ field: 'html', message: expect.stringMatching(/nope/) }]);
+    expect(viewer.body.channels.sms.fields.body).toBe('Yo Alex');
+    const [contact] = (await t.deps.orm.em.getKnex().raw(`select id from contacts where company_id = ? and email = 'c7@camp-acme.example'`, [acme.id])).rows;
+    const chosen = await as(app, tokens.manager!).post(`/api/campaigns/${c.body.id}/preview`, { contactId: contact.id });
+    expect(chosen.body.channels.email.fields.subject).toBe('Hi First7');
+    expect((await as(app, tokens.viewer!).post(`/api/campaigns/${c.body.id}/preview`, { contactId: contact.id })).status).toBe(422);
+  });
+
+  it('test-sends the e-mail to my own address through the SMTP channel', async () => {
+    const c = await as(app, tokens.manager!).post('/api/campaigns', draft({ name: 'Test me' }));
+    const res = await as(app, tokens.manager!).post(`/api/campaigns/${c.body.id}/test-send`, {});
+    expect(res.status).toBe(200);
+    expect(res.body.to).toBe(acme.users.manager.email);
+    const mail = await waitFor(async () => smtp.messages().find((m) => m.to.includes(acme.users.manager.email)), (m) => m !== undefined, 10_000);
+    expect(mail!.raw).toMatch(/Subject: \[TEST\] Hi Manager/);
+    expect((await as(app, tokens.viewer!).post(`/api/campaigns/${c.body.id}/test-send`, {})).status).toBe(403);
   });
 });
 
