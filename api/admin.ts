@@ -62,6 +62,7 @@ const SettingsPatch = z
     quietHours: z.object({ start: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM'), end: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM') }).nullable(),
     frequencyCap: z.object({ maxMessages: z.number().int().min(1).max(1000), perDays: z.number().int().min(1).max(365) }).nullable(),
     blockChannelOverlap: z.boolean(),
+    requireTotpForApproval: z.boolean(),
     schedulingWindowDays: z.number().int().min(1).max(3650),
     fiscalYearStartMonth: z.number().int().min(1).max(12),
   })
@@ -183,6 +184,7 @@ export function adminRoutes() {
         put('quiet_hours', p.quietHours, true);
         put('frequency_cap', p.frequencyCap, true);
         put('block_channel_overlap', p.blockChannelOverlap);
+        put('require_totp_for_approval', p.requireTotpForApproval);
         put('scheduling_window_days', p.schedulingWindowDays);
         put('fiscal_year_start_month', p.fiscalYearStartMonth);
         if (set.length) await sqlOf(tx).raw(`update companies set ${set.join(', ')}, updated_at = now() where id = ?`, [...(params as never[]), caller.companyId]);

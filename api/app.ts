@@ -17,6 +17,7 @@ import { campaignActionRoutes } from './campaigns/actions.ts';
 import { recipientRoutes } from './campaigns/recipients.ts';
 import { previewRoutes } from './campaigns/preview.ts';
 import { catalogRoutes } from './catalog.ts';
+import { CONTACT_IMPORT_PATH } from './contacts/import.ts';
 import { EventHub } from './events/hub.ts';
 import { eventRoutes, eventSocketRoutes } from './events/routes.ts';
 import { approvalRoutes } from './approvals.ts';
@@ -99,7 +100,12 @@ export function createApp(deps: AppDeps) {
   if (deps.config.CORS_ORIGINS?.length) {
     app.use('/api/*', cors({ origin: deps.config.CORS_ORIGINS, credentials: true, exposeHeaders: ['ETag', 'Retry-After', 'X-Request-Id'] }));
   }
-  app.use('/api/*', bodyLimit({ maxSize: 1024 * 1024, onError: (c) => c.json(errorBody('payload_too_large', 'request body exceeds 1 MiB'), 413) }));
+  const apiBodyLimit = bodyLimit({ maxSize: 1024 * 1024, onError: (c) => c.json(errorBody('payload_too_large', 'request body exceeds 1 MiB'), 413) });
+  // Only requests that carry a body pay for the check (on a GET it would still wrap the request).
+  // The CSV import streams its body and enforces its own limit (50 MiB) as it reads.
+  app.use('/api/*', (c, next) =>
+    c.req.method === 'GET' || c.req.method === 'HEAD' || (c.req.method === 'POST' && c.req.path === CONTACT_IMPORT_PATH) ? next() : apiBodyLimit(c, next),
+  );
   app.onError((err, c) => toErrorResponse(err, c, deps.log));
   app.notFound((c) => c.json(errorBody('not_found', `no route for ${c.req.method} ${c.req.path}`), 404));
 

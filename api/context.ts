@@ -10,6 +10,8 @@ export interface Caller {
   role: Role;
   email: string;
   name: string;
+  /** This session passed a second factor. */
+  mfa?: boolean;
 }
 
 export interface ApiEnv {

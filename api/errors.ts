@@ -29,8 +29,12 @@ export function errorBody(code: string, message: string, details?: unknown): Err
 }
 
 export function zodToValidationError(err: ZodError, prefix = ''): ValidationError {
+  const at = (path: readonly PropertyKey[]) => [prefix, ...path.map(String)].filter(Boolean).join('.') || '(body)';
   return new ValidationError(
-    err.issues.map((i) => ({ field: [prefix, ...i.path.map(String)].filter(Boolean).join('.') || '(body)', message: i.message })),
+    err.issues.flatMap((i) =>
+      // An unknown field is named itself, not its parent object.
+      i.code === 'unrecognized_keys' ? i.keys.map((k) => ({ field: at([...i.path, k]), message: 'is not a known field' })) : [{ field: at(i.path), message: i.message }],
+    ),
   );
 }
 

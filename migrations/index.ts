@@ -11,6 +11,7 @@ import { Migration20261124141041_auth_sessions } from './Migration20261124141041
 import { Migration20261124141348_audit_ip } from './Migration20261124141348_audit_ip.ts';
 import { Migration20261124141444_tracking } from './Migration20261124141444_tracking.ts';
 import { Migration20261124143505_outbox_events } from './Migration20261124143505_outbox_events.ts';
+import { Migration20261124145607_approval_second_factor } from './Migration20261124145607_approval_second_factor.ts';
 
 export const MIGRATIONS = [
   { name: 'Migration20261124111508_initial', class: Migration20261124111508_initial },
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   { name: 'Migration20261124141348_audit_ip', class: Migration20261124141348_audit_ip },
   { name: 'Migration20261124141444_tracking', class: Migration20261124141444_tracking },
   { name: 'Migration20261124143505_outbox_events', class: Migration20261124143505_outbox_events },
+  { name: 'Migration20261124145607_approval_second_factor', class: Migration20261124145607_approval_second_factor },
 ];

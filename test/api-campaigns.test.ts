@@ -281,6 +281,26 @@ describe('a campaign’s life through the API', () => {
     expect((await as(app, tokens.rival!).get(`/api/campaigns/${id}/recipients`)).status).toBe(404);
   });
 
+  it('a company can require a second factor for approving above the threshold', async () => {
+    await t.deps.orm.em.getKnex().raw('update companies set require_totp_for_approval = true where id = ?', [acme.id]);
+    try {
+      const m = as(app, tokens.manager!);
+      const big = await m.post('/api/campaigns', draft({ name: 'Big spend', budget: '50000.00' }));
+      const small = await m.post('/api/campaigns', draft({ name: 'Small spend', budget: '10.00' }));
+      await t.deps.orm.em.getKnex().raw(`update companies set approval_always_required = true where id = ?`, [acme.id]);
+      expect((await m.post(`/api/campaigns/${big.body.id}/submit`)).body.state.status).toBe('pending_approval');
+      expect((await m.post(`/api/campaigns/${small.body.id}/submit`)).body.state.status).toBe('pending_approval');
+      const refused = await as(app, tokens.approver!).post(`/api/campaigns/${big.body.id}/approve`, {});
+      expect(refused.status).toBe(403);
+      expect(refused.body.error.code).toBe('second_factor_required');
+      // Below the threshold the password alone is enough.
+      expect((await as(app, tokens.approver!).post(`/api/campaigns/${small.body.id}/approve`, {})).status).toBe(200);
+      await as(app, tokens.approver!).post(`/api/campaigns/${big.body.id}/reject`, { comment: 'cleanup' });
+    } finally {
+      await t.deps.orm.em.getKnex().raw('update companies set require_totp_for_approval = false, approval_always_required = false where id = ?', [acme.id]);
+    }
+  });
+
   it('a rejected campaign returns to its creator with the comment, and can be edited and resubmitted', async () => {
     const m = as(app, tokens.manager!);
     const created = await m.post('/api/campaigns', draft({ name: 'Rejected one' }));

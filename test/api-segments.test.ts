@@ -61,7 +61,7 @@ describe('segment CRUD', () => {
     expect(bad.body.error.details.issues).toEqual([{ field: 'rules.all[1].op', message: expect.stringContaining('does not apply to region') }]);
     const unknown = await api('manager').post('/api/segments', { name: 'Extra', rules: null, colour: 'red' });
     expect(unknown.status).toBe(422);
-    expect(unknown.body.error.details.issues[0].message).toMatch(/colour/);
+    expect(unknown.body.error.details.issues[0]).toEqual({ field: 'colour', message: 'is not a known field' });
     const noName = await api('manager').post('/api/segments', { rules: null });
     expect(noName.body.error.details.issues[0].field).toBe('name');
     await api('manager').post('/api/segments', { name: 'Taken', rules: null });

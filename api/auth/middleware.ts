@@ -31,7 +31,7 @@ export async function resolveCaller(deps: AppDeps, token: string): Promise<Calle
   if (!user || !user.active || user.company_id !== claims.cid || user.session_epoch !== claims.sev) {
     throw new UnauthenticatedError('this session has ended (signed out, password changed or account deactivated); sign in again', 'session_revoked');
   }
-  return { userId: user.id, companyId: user.company_id, role: user.role, email: user.email, name: user.name };
+  return { userId: user.id, companyId: user.company_id, role: user.role, email: user.email, name: user.name, mfa: claims.mfa === true };
 }
 
 export const authenticate: MiddlewareHandler<ApiEnv> = async (c, next) => {

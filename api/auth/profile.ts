@@ -19,6 +19,7 @@ export const CompanySettingsSchema = z
     quietHours: z.object({ start: z.string(), end: z.string() }).nullable(),
     frequencyCap: z.object({ maxMessages: z.number(), perDays: z.number() }).nullable(),
     blockChannelOverlap: z.boolean(),
+    requireTotpForApproval: z.boolean().openapi({ description: 'Approving above the approval threshold needs a sign-in with an authenticator code' }),
     schedulingWindowDays: z.number().int(),
     fiscalYearStartMonth: z.number().int(),
   })
@@ -60,7 +61,7 @@ export async function loadProfile(em: EntityManager, userId: string): Promise<{ 
             json_build_object('id', c.id, 'name', c.name, 'slug', c.slug, 'currency', c.currency, 'supportedCurrencies', c.supported_currencies,
               'timeZone', c.time_zone, 'approvalThreshold', c.approval_threshold::text, 'approvalAlwaysRequired', c.approval_always_required,
               'channelCosts', c.channel_costs, 'quietHours', c.quiet_hours, 'frequencyCap', c.frequency_cap,
-              'blockChannelOverlap', c.block_channel_overlap, 'schedulingWindowDays', c.scheduling_window_days,
+              'blockChannelOverlap', c.block_channel_overlap, 'requireTotpForApproval', c.require_totp_for_approval, 'schedulingWindowDays', c.scheduling_window_days,
               'fiscalYearStartMonth', c.fiscal_year_start_month) as company
        from users u join companies c on c.id = u.company_id left join teams t on t.id = u.team_id
       where u.id = ?`,

@@ -139,9 +139,10 @@ export function authRoutes(deps: AppDeps) {
       }
       failures.reset(account);
       const em = deps.orm.em.fork();
-      const raw = await createRefreshToken(em, deps.config, { id: user.id, companyId: user.company_id });
+      const mfa = user.totp_secret !== null;
+      const raw = await createRefreshToken(em, deps.config, { id: user.id, companyId: user.company_id }, undefined, mfa);
       setRefreshCookie(c, raw, deps.config.REFRESH_TOKEN_TTL_DAYS);
-      const tokens = await issueAccessToken(deps.config, { sub: user.id, cid: user.company_id, role: user.role, sev: user.session_epoch });
+      const tokens = await issueAccessToken(deps.config, { sub: user.id, cid: user.company_id, role: user.role, sev: user.session_epoch, mfa });
       await audit(em, c, { companyId: user.company_id, actorId: user.id, action: 'auth.login', entityType: 'user', entityId: user.id });
       await em.flush();
       return c.json({ ...tokens, tokenType: 'Bearer' as const, user: (await loadProfile(em, user.id)).profile }, 200);
@@ -160,7 +161,7 @@ export function authRoutes(deps: AppDeps) {
       const { profile, sessionEpoch } = await loadProfile(em, rotated.userId);
       if (!profile.active) throw new UnauthenticatedError('the account is deactivated', 'session_ended');
       setRefreshCookie(c, rotated.raw, deps.config.REFRESH_TOKEN_TTL_DAYS);
-      const tokens = await issueAccessToken(deps.config, { sub: profile.id, cid: profile.company.id, role: profile.role, sev: sessionEpoch });
+      const tokens = await issueAccessToken(deps.config, { sub: profile.id, cid: profile.company.id, role: profile.role, sev: sessionEpoch, mfa: rotated.mfa });
       return c.json({ ...tokens, tokenType: 'Bearer' as const, user: profile }, 200);
     })
     .openapi(logout, async (c) => {
@@ -181,9 +182,9 @@ export function authRoutes(deps: AppDeps) {
         await audit(tx, c, { action: 'user.password_changed', entityType: 'user', entityId: caller.userId });
       });
       const { profile, sessionEpoch } = await loadProfile(em, caller.userId);
-      const raw = await createRefreshToken(em, deps.config, { id: caller.userId, companyId: caller.companyId });
+      const raw = await createRefreshToken(em, deps.config, { id: caller.userId, companyId: caller.companyId }, undefined, caller.mfa);
       setRefreshCookie(c, raw, deps.config.REFRESH_TOKEN_TTL_DAYS);
-      const tokens = await issueAccessToken(deps.config, { sub: caller.userId, cid: caller.companyId, role: profile.role, sev: sessionEpoch });
+      const tokens = await issueAccessToken(deps.config, { sub: caller.userId, cid: caller.companyId, role: profile.role, sev: sessionEpoch, mfa: caller.mfa });
       return c.json({ ...tokens, tokenType: 'Bearer' as const, user: profile }, 200);
     })
     .openapi(totpSetup, async (c) => {

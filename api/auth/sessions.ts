@@ -21,6 +21,8 @@ export interface AccessClaims {
   role: Role;
   /** users.session_epoch when issued: a password change or deactivation bumps it. */
   sev: number;
+  /** Signed in with a second factor (TOTP) in this session. */
+  mfa?: boolean;
 }
 
 export async function issueAccessToken(config: Config, claims: AccessClaims): Promise<{ accessToken: string; expiresIn: number }> {
@@ -33,7 +35,7 @@ export async function verifyAccessToken(config: Config, token: string): Promise<
   try {
     const p = await verify(token, config.jwtSecret, { alg: 'HS256', iss: ISSUER });
     if (typeof p.sub !== 'string' || typeof p.cid !== 'string' || typeof p.sev !== 'number') throw new Error('claims');
-    return { sub: p.sub, cid: p.cid, role: p.role as Role, sev: p.sev };
+    return { sub: p.sub, cid: p.cid, role: p.role as Role, sev: p.sev, mfa: p.mfa === true };
   } catch (err) {
     if (err instanceof JwtTokenExpired) throw new UnauthenticatedError('the access token expired; refresh it', 'token_expired');
     throw new UnauthenticatedError('the access token is not valid', 'token_invalid');
@@ -43,11 +45,11 @@ export async function verifyAccessToken(config: Config, token: string): Promise<
 const hash = (raw: string) => createHash('sha256').update(raw).digest('hex');
 
 /** A new refresh token for `userId` (a new family unless continuing one); returns the raw value. */
-export async function createRefreshToken(em: EntityManager, config: Config, user: { id: string; companyId: string }, family: string = randomUUID()): Promise<string> {
+export async function createRefreshToken(em: EntityManager, config: Config, user: { id: string; companyId: string }, family: string = randomUUID(), mfa = false): Promise<string> {
   const raw = randomBytes(32).toString('base64url');
   await sqlOf(em).raw(
-    `insert into refresh_tokens (company_id, user_id, family, token_hash, expires_at) values (?, ?, ?, ?, now() + make_interval(days => ?))`,
-    [user.companyId, user.id, family, hash(raw), config.REFRESH_TOKEN_TTL_DAYS],
+    `insert into refresh_tokens (company_id, user_id, family, token_hash, mfa, expires_at) values (?, ?, ?, ?, ?, now() + make_interval(days => ?))`,
+    [user.companyId, user.id, family, hash(raw), mfa, config.REFRESH_TOKEN_TTL_DAYS],
   );
   return raw;
 }
@@ -57,6 +59,7 @@ interface TokenRow {
   user_id: string;
   company_id: string;
   family: string;
+  mfa: boolean;
   expired: boolean;
   used: boolean;
   revoked: boolean;
@@ -67,10 +70,10 @@ interface TokenRow {
  * conditional UPDATE, so two concurrent refreshes with the same token cannot both win: the loser
  * is treated as a replay.
  */
-export async function rotateRefreshToken(em: EntityManager, config: Config, raw: string): Promise<{ userId: string; companyId: string; raw: string }> {
+export async function rotateRefreshToken(em: EntityManager, config: Config, raw: string): Promise<{ userId: string; companyId: string; raw: string; mfa: boolean }> {
   const knex = sqlOf(em);
   const found = await knex.raw<{ rows: TokenRow[] }>(
-    `select id, user_id, company_id, family, expires_at <= now() as expired, used_at is not null as used, revoked_at is not null as revoked
+    `select id, user_id, company_id, family, mfa, expires_at <= now() as expired, used_at is not null as used, revoked_at is not null as revoked
        from refresh_tokens where token_hash = ?`,
     [hash(raw)],
   );
@@ -81,8 +84,8 @@ export async function rotateRefreshToken(em: EntityManager, config: Config, raw:
     await revokeFamily(em, row.family);
     throw new UnauthenticatedError('this refresh token was already used; every session of this sign-in is now ended', 'refresh_reused');
   }
-  const next = await createRefreshToken(em, config, { id: row.user_id, companyId: row.company_id }, row.family);
-  return { userId: row.user_id, companyId: row.company_id, raw: next };
+  const next = await createRefreshToken(em, config, { id: row.user_id, companyId: row.company_id }, row.family, row.mfa);
+  return { userId: row.user_id, companyId: row.company_id, raw: next, mfa: row.mfa };
 }
 
 export async function revokeFamily(em: EntityManager, family: string): Promise<void> {

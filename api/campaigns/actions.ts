@@ -22,6 +22,7 @@ import {
   type CampaignStateView,
 } from '../../workflows/campaign-messages.ts';
 import { validateCampaignSubmission } from '../../domain/campaign-rules.ts';
+import { approvalRequirement } from '../../domain/campaign-budget.ts';
 import { ConflictError, ForbiddenError, ValidationError } from '../../domain/errors.ts';
 import type { SegmentRule } from '../../domain/segment-types.ts';
 import { countAudience } from '../../db/repositories/segments.ts';
@@ -211,6 +212,14 @@ export function campaignActionRoutes(deps: AppDeps) {
     const caller = c.get('caller');
     const campaign = await loadCampaign(c.get('em'), caller.companyId, id);
     if (campaign.createdBy?.id === caller.userId) throw new ForbiddenError('the creator of a campaign cannot approve or reject it', 'own_campaign');
+    if (kind === 'approve' && !caller.mfa) {
+      const policy = await companyPolicy(c.get('em'), caller.companyId);
+      // "Above the threshold": what would need approval even if the company did not always require it.
+      const aboveThreshold = approvalRequirement({ amount: campaign.budget.amount, currency: campaign.budget.currency }, { ...policy, approvalAlwaysRequired: false }).required;
+      if (policy.requireTotpForApproval && aboveThreshold) {
+        throw new ForbiddenError('approving a campaign above the approval threshold needs a sign-in with your authenticator code (set it up under your profile)', 'second_factor_required');
+      }
+    }
     // The workflow's state, not the row: the row's projection may lag a moment behind.
     const live = await liveState(client, campaign);
     const status = live?.status ?? campaign.status;

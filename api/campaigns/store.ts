@@ -204,10 +204,10 @@ export async function liveState(client: Client, campaign: Pick<CampaignDto, 'id'
   }
 }
 
-export async function companyPolicy(em: EntityManager, companyId: string): Promise<CompanyCampaignPolicy & { timeZone: string }> {
+export async function companyPolicy(em: EntityManager, companyId: string): Promise<CompanyCampaignPolicy & { timeZone: string; requireTotpForApproval: boolean }> {
   const res = await sqlOf(em).raw<{ rows: Record<string, unknown>[] }>(
     `select currency, supported_currencies, approval_threshold::text as approval_threshold, approval_always_required, block_channel_overlap,
-            scheduling_window_days, time_zone from companies where id = ?`,
+            scheduling_window_days, time_zone, require_totp_for_approval from companies where id = ?`,
     [companyId],
   );
   const c = res.rows[0]!;
@@ -219,6 +219,7 @@ export async function companyPolicy(em: EntityManager, companyId: string): Promi
     blockChannelOverlap: c.block_channel_overlap as boolean,
     schedulingWindowDays: c.scheduling_window_days as number,
     timeZone: c.time_zone as string,
+    requireTotpForApproval: c.require_totp_for_approval as boolean,
   };
 }
 

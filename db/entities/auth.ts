@@ -19,6 +19,8 @@ export const RefreshTokenSchema = defineEntity({
     company: () => p.manyToOne(CompanySchema).ref().deleteRule('cascade'),
     user: () => p.manyToOne(UserSchema).ref().deleteRule('cascade'),
     family: p.uuid(),
+    /** The sign-in passed a second factor: refreshed access tokens keep saying so. */
+    mfa: p.boolean().default(false),
     tokenHash: p.string().length(64).unique(),
     expiresAt: p.datetime(),
     usedAt: p.datetime().nullable(),

@@ -36,6 +36,8 @@ export const CompanySchema = defineEntity({
     channelCosts: p.json<ChannelCosts>().default('{}'),
     quietHours: p.json<QuietHours>().nullable(),
     frequencyCap: p.json<FrequencyCap>().nullable(),
+    /** Approving a campaign above the approval threshold needs a sign-in with a second factor (seed 001 §10.1). */
+    requireTotpForApproval: p.boolean().default(false),
     /** Reject a campaign overlapping another planned/active one on the same channel. */
     blockChannelOverlap: p.boolean().default(false),
     /** How far ahead a campaign may be scheduled. */
