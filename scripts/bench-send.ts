@@ -391,6 +391,12 @@ try {
     let failedAttempts = 0;
     const ms = (t: { seconds?: unknown; nanos?: number | null } | null | undefined) => (t ? Number(t.seconds) * 1000 + (t.nanos ?? 0) / 1e6 : 0);
     const scheduled = new Map<string, string>();
+    // sendBatch timing: queue time (scheduled → started) and run time (started → completed).
+    const schedAt = new Map<string, number>();
+    const startAt = new Map<string, number>();
+    let queueMs = 0;
+    let runMs = 0;
+    let batches = 0;
     while (runId) {
       const h = await client.workflow.getHandle(wid, runId).fetchHistory();
       const events = h.events ?? [];
@@ -400,18 +406,32 @@ try {
         const sch = e.activityTaskScheduledEventAttributes;
         if (sch) {
           scheduled.set(`${perRun.length}:${String(e.eventId)}`, sch.activityType?.name ?? '');
-          if (sch.activityType?.name === 'sendBatch') firstSend ??= ms(e.eventTime);
+          if (sch.activityType?.name === 'sendBatch') {
+            firstSend ??= ms(e.eventTime);
+            schedAt.set(`${perRun.length}:${String(e.eventId)}`, ms(e.eventTime));
+          }
         }
         const done = e.activityTaskCompletedEventAttributes;
-        if (done && scheduled.get(`${perRun.length}:${String(done.scheduledEventId)}`) === 'sendBatch') lastSend = ms(e.eventTime);
+        if (done && scheduled.get(`${perRun.length}:${String(done.scheduledEventId)}`) === 'sendBatch') {
+          lastSend = ms(e.eventTime);
+          const key = `${perRun.length}:${String(done.scheduledEventId)}`;
+          const st = startAt.get(key);
+          if (st !== undefined) {
+            queueMs += st - schedAt.get(key)!;
+            runMs += ms(e.eventTime) - st;
+            batches++;
+          }
+        }
         if (e.activityTaskFailedEventAttributes || e.activityTaskTimedOutEventAttributes) failedAttempts++;
         const started = e.activityTaskStartedEventAttributes;
         if (started && (started.attempt ?? 1) > 1) failedAttempts++;
+        if (started) startAt.set(`${perRun.length}:${String(started.scheduledEventId)}`, ms(e.eventTime));
         const can = e.workflowExecutionContinuedAsNewEventAttributes;
         if (can?.newExecutionRunId) runId = can.newExecutionRunId;
       }
     }
-    return { perRun, sendMs: firstSend !== undefined && lastSend !== undefined ? lastSend - firstSend : undefined, failedAttempts };
+    const sendMs = firstSend !== undefined && lastSend !== undefined ? lastSend - firstSend : undefined;
+    return { perRun, sendMs, failedAttempts, batches, queueMs, runMs };
   }
 
   async function rowStatuses(campaignId: string): Promise<Record<string, number>> {
@@ -510,6 +530,12 @@ try {
       .sort((a, b) => b[1] - a[1])
       .map(([k, v]) => `${k} ${v.toFixed(1)}`)
       .join(', ');
+    if (hist.batches && hist.sendMs) {
+      say(
+        `    sendBatch: ${hist.batches} completed, mean ${fmt(hist.runMs / hist.batches)} ms running, ${fmt(hist.queueMs / hist.batches, 1)} ms queued before start;` +
+          ` batches in flight on average ${(hist.runMs / hist.sendMs).toFixed(2)} of ${s.maxInFlight}`,
+      );
+    }
     say(`    worker${workers.length > 1 ? '0' : ''} threads, CPU s: ${threadLine} (main thread busy ${(((threads1.main ?? 0) - (threads0.main ?? 0)) / run.seconds * 100).toFixed(0)} % of the run)`);
     say(
       `    postgres CPU: backends ${(pgKinds1.backends - pgKinds0.backends).toFixed(1)} s, background ${(pgKinds1.background - pgKinds0.background).toFixed(1)} s, exited/autovacuum ${(pgKinds1.reaped - pgKinds0.reaped).toFixed(1)} s` +
