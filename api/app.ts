@@ -96,6 +96,15 @@ export function createApp(deps: AppDeps) {
   const metrics = createMetrics({ defaults: deps.config.NODE_ENV !== 'test' });
   app.use('*', requestId());
   app.use('*', metrics.middleware);
+  // One line per request carrying its id (the same id is in X-Request-Id and in error logs):
+  // debug for successes, info for refusals, error for failures.
+  app.use('*', async (c, next) => {
+    const start = performance.now();
+    await next();
+    const status = c.res.status;
+    const level = status >= 500 ? 'error' : status >= 400 ? 'info' : 'debug';
+    deps.log[level]({ requestId: c.get('requestId' as never), method: c.req.method, path: c.req.path, status, ms: Math.round(performance.now() - start) }, 'request');
+  });
   app.use('*', secureHeaders({ contentSecurityPolicy: undefined }));
   if (deps.config.CORS_ORIGINS?.length) {
     app.use('/api/*', cors({ origin: deps.config.CORS_ORIGINS, credentials: true, exposeHeaders: ['ETag', 'Retry-After', 'X-Request-Id'] }));
