@@ -53,6 +53,8 @@ export async function idempotent<T>(
       ]);
       return out;
     });
+    // Keys protect retries, which come within minutes: a day is plenty. Pruned now and then, by whoever creates.
+    if (Math.random() < 0.01) await sqlOf(em).raw(`delete from idempotency_keys where created_at < now() - interval '1 day'`).catch(() => {});
     return { ...result, replayed: false };
   } catch (err) {
     // A concurrent retry with the same key won the race: its answer is the answer.

@@ -31,6 +31,9 @@ interface PgConnection {
 
 const POLL_MS = 2000;
 const PROGRESS_MS = 1000;
+/** Replay covers a reconnect, not history: a day of events is kept (any replica may prune). */
+const RETENTION_SQL = `delete from outbox_events where created_at < now() - interval '1 day'`;
+const PRUNE_MS = 10 * 60_000;
 
 export class EventHub {
   private readonly subs = new Set<Subscriber>();
@@ -78,6 +81,7 @@ export class EventHub {
     }
     this.timers.push(setInterval(() => void this.drain(), POLL_MS).unref());
     this.timers.push(setInterval(() => void this.progress(), PROGRESS_MS).unref());
+    this.timers.push(setInterval(() => void knex.raw(RETENTION_SQL).catch(() => {}), PRUNE_MS).unref());
   }
 
   private async stop(): Promise<void> {
