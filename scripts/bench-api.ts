@@ -108,6 +108,21 @@ async function verify(orm: MikroORM, base: string, token: string, routes: Route[
   }
 }
 
+/**
+ * Waits until the API has worked off what autocannon left queued (it stops waiting for answers, the
+ * server does not stop computing them), so one measurement does not run on the previous one's backlog.
+ */
+async function settle(apiPid: number): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  let last = treeCpuSeconds({ api: apiPid }).api ?? 0;
+  while (Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 250));
+    const now = treeCpuSeconds({ api: apiPid }).api ?? 0;
+    if (now - last < 0.03) return;
+    last = now;
+  }
+}
+
 async function measure(base: string, token: string, r: Route, connections: number, seconds: number): Promise<Measurement> {
   const s = stack!;
   const cpu = () => ({
@@ -190,6 +205,7 @@ async function main() {
 
   // Warm-up: JIT, the database pool, plans.
   for (const r of routes) await measure(base, token, r, 10, 2);
+  await settle(stack.apiPid);
 
   const table: { route: Route; connections: number; runs: Measurement[] }[] = [];
   for (const connections of LEVELS) {
@@ -205,7 +221,7 @@ async function main() {
           `  ${row.route.name.padEnd(9)} ${fmt(m.reqPerSec).padStart(6)} req/s  p50 ${percentile(sorted, 50)} p95 ${percentile(sorted, 95)} p99 ${percentile(sorted, 99)} ms  ` +
             `non-2xx ${m.non2xx}${Object.keys(m.codes).length ? ` ${JSON.stringify(m.codes)}` : ''}  errors ${m.errors} (timeouts ${m.timeouts})  cpu ${m.cpu}`,
         );
-        await new Promise((r) => setTimeout(r, 1000));
+        await settle(stack.apiPid);
       }
     }
   }
@@ -228,6 +244,7 @@ async function main() {
     if (row.connections === 600) verdicts.push(`${row.route.name} at 600: ${errors} errors, ${non2xx} non-2xx ${errors === 0 && non2xx === 0 ? 'meets' : 'MISSES'} the 0-error target`);
   }
   if (verdicts.length) say(`\n${verdicts.join('\n')}`);
+  await settle(stack.apiPid);
 }
 
 try {

@@ -1,5 +1,5 @@
 /**
- * `npm run fuzz:api [-- --max-examples 20 --phases examples,coverage,fuzzing,stateful --max-time 600 --seed 1 --workers 2]`
+ * `npm run fuzz:api [-- --max-examples 20 --phases examples,coverage,fuzzing,stateful --max-time <s> --seed 1 --workers 2]`
  *
  * A schemathesis pass over GET /api/openapi.json against the real API process on the embedded stack
  * (scripts/lib/api-stack.ts: PostgreSQL, Temporal dev server, no worker) holding the demo companies
@@ -24,8 +24,8 @@ const { values } = parseArgs({
   options: {
     'max-examples': { type: 'string', default: '20' },
     phases: { type: 'string', default: 'examples,coverage,fuzzing,stateful' },
-    /** Time budget of the whole schemathesis run, seconds. */
-    'max-time': { type: 'string', default: '600' },
+    /** Time budget, seconds; with it, fuzzing and stateful phases repeat until it is spent (default: stop after the examples). */
+    'max-time': { type: 'string' },
     seed: { type: 'string', default: '1' },
     workers: { type: 'string', default: '2' },
     'report-dir': { type: 'string', default: join(PROJECT_ROOT, '.data', 'fuzz-api') },
@@ -117,7 +117,7 @@ async function main() {
     '--checks', 'not_a_server_error',
     '--max-examples', values['max-examples'],
     '--phases', values.phases,
-    '--max-time', values['max-time'],
+    ...(values['max-time'] ? ['--max-time', values['max-time']] : []),
     '--seed', values.seed,
     '--workers', values.workers,
     '--request-timeout', '20',
