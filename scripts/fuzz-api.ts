@@ -60,12 +60,19 @@ function causesByRequestId(chunks: string[]): Map<string, string> {
     if (!line.startsWith('{')) continue;
     try {
       const o = JSON.parse(line) as { requestId?: string; err?: { type?: string; message?: string; code?: string } };
-      if (o.requestId && o.err) out.set(o.requestId, `${o.err.type ?? 'Error'}${o.err.code ? ` [${o.err.code}]` : ''}: ${(o.err.message ?? '').split('\n')[0]!.slice(0, 200)}`);
+      if (o.requestId && o.err) out.set(o.requestId, `${o.err.type ?? 'Error'}${o.err.code ? ` [${o.err.code}]` : ''}: ${shortMessage(o.err.message ?? '')}`);
     } catch {
       // not a log line
     }
   }
   return out;
+}
+
+/** A database error's message is "<the SQL> - <what PostgreSQL said>": keep what it said. */
+function shortMessage(message: string): string {
+  const first = message.split('\n')[0]!;
+  const said = first.lastIndexOf(' - ');
+  return (said >= 0 && /^\s*(select|insert|update|delete|with)\b/i.test(first) ? first.slice(said + 3) : first).slice(0, 200);
 }
 
 /** Sends the same request again, alone: does it reproduce without the run's earlier requests? */
