@@ -52,7 +52,7 @@ describe('configuration', () => {
     expect(errorOf({ SEED_DEMO: 'maybe' }).variable).toBe('SEED_DEMO');
   });
 
-  const prod = { NODE_ENV: 'production', SMTP_URL: 'smtp://relay:587', PROVIDER_HTTP_URL: 'https://api.provider.example', TRACKING_SECRET: 'a-long-enough-secret' };
+  const prod = { NODE_ENV: 'production', SMTP_URL: 'smtp://relay:587', PROVIDER_HTTP_URL: 'https://api.provider.example', TRACKING_SECRET: 'a-long-enough-secret', JWT_SECRET: 'j'.repeat(32) };
 
   it('logs JSON in production unless told otherwise', () => {
     expect(parseConfig(prod).logFormat).toBe('json');
@@ -62,5 +62,7 @@ describe('configuration', () => {
   it('refuses to run production against the development sinks', () => {
     expect(errorOf({ ...prod, SMTP_URL: '' }).variable).toBe('SMTP_URL');
     expect(errorOf({ ...prod, PROVIDER_HTTP_URL: '' }).message).toMatch(/^PROVIDER_HTTP_URL: required when NODE_ENV=production/);
+    expect(errorOf({ ...prod, JWT_SECRET: '' }).variable).toBe('JWT_SECRET');
+    expect(errorOf({ ...prod, JWT_SECRET: 'short' }).variable).toBe('JWT_SECRET');
   });
 });

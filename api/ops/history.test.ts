@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { defaultPayloadConverter } from '@temporalio/common';
-import { temporal } from '@temporalio/proto';
+import proto from '@temporalio/proto';
 import { eventTypeName, readableHistory } from './history.ts';
 
-const T = temporal.api.enums.v1.EventType;
+const T = proto.temporal.api.enums.v1.EventType;
 const at = (s: number) => ({ seconds: s, nanos: 0 });
 
 describe('readable workflow history', () => {

@@ -2,7 +2,9 @@
  * A campaign workflow's event history, made readable for ops: what ran, how many attempts it took,
  * what failed and why, and who sent each signal or update.
  */
-import { temporal } from '@temporalio/proto';
+// @temporalio/proto is CommonJS: under Node's own ESM loader only its default export is importable.
+import proto from '@temporalio/proto';
+import type { temporal } from '@temporalio/proto';
 import { defaultPayloadConverter } from '@temporalio/common';
 
 type Event = temporal.api.history.v1.IHistoryEvent;
@@ -21,7 +23,7 @@ export interface ReadableEvent {
   actorId?: string | null;
 }
 
-const TYPE_NAMES = temporal.api.enums.v1.EventType as unknown as Record<number, string>;
+const TYPE_NAMES = proto.temporal.api.enums.v1.EventType as unknown as Record<number, string>;
 
 export function eventTypeName(t: number | null | undefined): string {
   const raw = TYPE_NAMES[t ?? 0] ?? 'EVENT_TYPE_UNSPECIFIED';
