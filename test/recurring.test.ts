@@ -57,6 +57,9 @@ describe('recurring campaigns', () => {
       await new Promise((r) => setTimeout(r, 200));
       first = await occurrences(f.companyId);
     }
+    // A schedule names each run after its trigger time to the second: a second trigger within the
+    // same second would reuse the first run's id and be dropped, so cross into the next second.
+    await new Promise((r) => setTimeout(r, 1100 - (Date.now() % 1000)));
     await schedule.trigger(ScheduleOverlapPolicy.ALLOW_ALL);
     let all = first;
     while ((all.length < 2 || all.some((o) => o.status !== 'completed')) && Date.now() < deadline) {
