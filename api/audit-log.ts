@@ -2,7 +2,7 @@
 import { createRoute } from '@hono/zod-openapi';
 import type { Knex } from '@mikro-orm/postgresql';
 import { sqlOf } from '../db/sql.ts';
-import { errors, json, PageQuery, pageOf, router, secured, z } from './openapi.ts';
+import { errors, InstantQuery, json, PageQuery, pageOf, router, secured, z } from './openapi.ts';
 
 const Entry = z
   .object({
@@ -33,8 +33,8 @@ export function auditRoutes() {
         entityId: z.string().max(64).optional(),
         actor: z.uuid().optional(),
         action: z.string().max(64).optional().openapi({ description: 'Exact action, or a prefix ending in * (campaign.*)' }),
-        from: z.iso.datetime({ offset: true }).optional(),
-        to: z.iso.datetime({ offset: true }).optional(),
+        from: InstantQuery.optional(),
+        to: InstantQuery.optional(),
       }),
     },
     responses: { 200: json(pageOf(Entry, 'AuditPage'), 'Audit entries'), ...errors() },

@@ -4,7 +4,7 @@ import { CAMPAIGN_CHANNELS } from '../domain/campaign-rules.ts';
 import { CAMPAIGN_STATES } from '../domain/campaign-states.ts';
 import { ValidationError } from '../domain/errors.ts';
 import { sqlOf } from '../db/sql.ts';
-import { errors, json, router, secured, z } from './openapi.ts';
+import { errors, InstantQuery, json, router, secured, z } from './openapi.ts';
 
 const Entry = z
   .object({ id: z.uuid(), code: z.string(), name: z.string(), channel: z.enum(CAMPAIGN_CHANNELS), status: z.enum(CAMPAIGN_STATES), startAt: z.string(), endAt: z.string() })
@@ -21,8 +21,8 @@ export function calendarRoutes() {
     ...secured('read'),
     request: {
       query: z.object({
-        from: z.iso.datetime({ offset: true }).openapi({ example: '2026-12-01T00:00:00Z' }),
-        to: z.iso.datetime({ offset: true }).openapi({ example: '2027-01-01T00:00:00Z' }),
+        from: InstantQuery,
+        to: InstantQuery,
         channel: z.enum(CAMPAIGN_CHANNELS).optional(),
       }),
     },

@@ -52,6 +52,14 @@ export function toErrorResponse(err: unknown, c: Context, log?: Logger): Respons
   if (err instanceof SyntaxError) {
     return c.json(errorBody('malformed_json', 'request body is not valid JSON'), 400);
   }
+  // PostgreSQL's verdict on data the validators let through: class 22 ("data exception": a NUL
+  // character, a date or number out of range) is always the input's fault; 23505/23503 are conflicts.
+  const pgCode = (err as { code?: unknown }).code;
+  if (typeof pgCode === 'string' && /^22[0-9A-Z]{3}$/.test(pgCode)) {
+    return c.json(errorBody('invalid_value', 'a value is out of range or contains characters that cannot be stored (e.g. a NUL character)', { sqlState: pgCode }), 422);
+  }
+  if (pgCode === '23505') return c.json(errorBody('conflict', 'this would duplicate an existing record'), 409);
+  if (pgCode === '23503') return c.json(errorBody('conflict', 'this refers to, or is referred to by, another record'), 409);
   const requestId = c.get('requestId' as never) as string | undefined;
   log?.error({ err, requestId, path: c.req.path }, 'unhandled error');
   return c.json(errorBody('internal', 'internal error', requestId ? { requestId } : undefined), 500);

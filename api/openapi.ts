@@ -86,8 +86,16 @@ export function router() {
 /** Path parameter `id`: a UUID, or a 422 naming `param.id` (never a 500 from the database). */
 export const IdParam = z.object({ id: z.uuid().openapi({ param: { name: 'id', in: 'path' } }) });
 
+/** A query-string instant: ISO 8601 with an offset (or a plain date, read as UTC midnight), passed on in UTC. */
+export const InstantQuery = z
+  .string()
+  .max(40)
+  .refine((v) => /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2}))?$/.test(v) && !Number.isNaN(Date.parse(v)), 'must be an ISO 8601 date-time with an offset, e.g. 2026-12-01T09:00:00Z')
+  .transform((v) => new Date(v).toISOString())
+  .openapi({ example: '2026-12-01T00:00:00Z' });
+
 export const PageQuery = {
-  page: z.coerce.number().int().min(1).default(1).openapi({ example: 1 }),
+  page: z.coerce.number().int().min(1).max(1_000_000).default(1).openapi({ example: 1 }),
   pageSize: z.coerce.number().int().min(1).max(200).default(25).openapi({ example: 25 }),
 };
 

@@ -142,3 +142,25 @@ describe('metrics', () => {
     expect(text).not.toContain(id);
   });
 });
+
+describe('bad input found by the fuzzer answers 4xx, never 500', () => {
+  it('rejects malformed instants, out-of-range offsets, NUL characters and absurd pages', async () => {
+    const v = as(app, tok.viewer!);
+    const to = await v.get('/api/campaigns?to=00');
+    expect(to.status).toBe(422);
+    expect(to.body.error.details.issues[0].field).toBe('query.to');
+    const audit = await v.get(`/api/audit?from=${encodeURIComponent('0086-05-03T09:37:14.693345Z')}&to=${encodeURIComponent('1426-10-23T13:54:38.033822+21:04')}`);
+    expect(audit.status).toBeLessThan(500);
+    expect((await v.get('/api/campaigns?page=999999999999')).status).toBe(422);
+    const nul = await as(app, tok.manager!).post('/api/campaigns', {
+      name: 'Nul content',
+      type: 'promotional',
+      channel: 'email',
+      startAt: new Date(Date.now() + 2 * day).toISOString(),
+      endAt: new Date(Date.now() + 9 * day).toISOString(),
+      content: { email: { subject: 'a\u0000b', html: '<p>x</p>' } },
+    });
+    expect(nul.status).toBe(422);
+    expect(nul.body.error.code).toBe('invalid_value');
+  });
+});

@@ -3,7 +3,7 @@ import { CAMPAIGN_CATEGORIES, CAMPAIGN_CHANNELS, CAMPAIGN_TYPES } from '../../do
 import { CAMPAIGN_STATES } from '../../domain/campaign-states.ts';
 import { APPROVAL_STATUSES } from '../../db/entities/campaign.ts';
 import { z } from '../openapi-zod.ts';
-import { PageQuery, pageOf } from '../openapi.ts';
+import { InstantQuery, PageQuery, pageOf } from '../openapi.ts';
 
 const Money = z.string().regex(/^-?\d+(\.\d+)?$/, 'a decimal string such as "5000.00"').openapi({ example: '5000.00' });
 const Instant = z.string().min(1).openapi({ description: 'ISO 8601 date-time with an offset', example: '2026-12-01T09:00:00Z' });
@@ -150,8 +150,8 @@ export const CampaignListQuery = z.object({
   channel: csv(CAMPAIGN_CHANNELS),
   approvalStatus: csv(APPROVAL_STATUSES),
   creator: z.uuid().optional(),
-  from: Instant.optional().openapi({ description: 'Campaigns running at or after this instant' }),
-  to: Instant.optional().openapi({ description: 'Campaigns starting before this instant' }),
+  from: InstantQuery.optional().openapi({ description: 'Campaigns running at or after this instant' }),
+  to: InstantQuery.optional().openapi({ description: 'Campaigns starting before this instant' }),
   sort: z.enum(['createdAt', 'updatedAt', 'startAt', 'name', 'code', 'status', 'budget']).default('createdAt'),
   order: z.enum(['asc', 'desc']).default('desc'),
 });
