@@ -4,8 +4,10 @@
  */
 import { hc, type InferResponseType } from 'hono/client';
 import type { ApiType } from '../../../api/app.ts';
+import { authedFetch } from './session.ts';
 
-export const api = hc<ApiType>('/api');
+/** Every call carries the session's access token (api/session.ts). */
+export const api = hc<ApiType>('/api', { fetch: authedFetch });
 
 export type SystemStatus = InferResponseType<typeof api.system.status.$get>;
 export type DependencyStatus = SystemStatus['dependencies'][number];

@@ -1,35 +1,40 @@
 /**
  * Routes. Pages are lazy-loaded so the shell stays small. `meta.nav` puts a route in the navigation
- * drawer, so the drawer can only ever list pages that exist.
+ * drawer (only for roles with its permission), so the drawer never lists a page that does not exist
+ * or that the user may not use. Routes are signed-in only unless `meta.public`.
  */
 import { createRouter, createWebHistory } from 'vue-router';
-import { mdiHeartPulse } from '@mdi/js';
+import { mdiBullhornOutline, mdiHeartPulse } from '@mdi/js';
+import { refresh, session, signedIn, type Permission } from '../api/session.ts';
 
 declare module 'vue-router' {
   interface RouteMeta {
     title?: string;
-    /** Shown in the navigation drawer with this icon when set. */
-    nav?: { icon: string };
+    /** Shown in the navigation drawer with this icon when set (and the user has `permission`). */
+    nav?: { icon: string; permission?: Permission };
+    /** Reachable without signing in. */
+    public?: boolean;
+    /** No application shell (the sign-in page). */
+    bare?: boolean;
   }
 }
 
 export const router = createRouter({
   history: createWebHistory(import.meta.env.BASE_URL),
   routes: [
-    { path: '/', redirect: { name: 'system' } },
-    {
-      path: '/system',
-      name: 'system',
-      component: () => import('../pages/SystemPage.vue'),
-      meta: { title: 'System', nav: { icon: mdiHeartPulse } },
-    },
-    {
-      path: '/:pathMatch(.*)*',
-      name: 'not-found',
-      component: () => import('../pages/NotFoundPage.vue'),
-      meta: { title: 'Page not found' },
-    },
+    { path: '/', redirect: { name: 'campaigns' } },
+    { path: '/sign-in', name: 'sign-in', component: () => import('../pages/SignInPage.vue'), meta: { title: 'Sign in', public: true, bare: true } },
+    { path: '/campaigns', name: 'campaigns', component: () => import('../pages/CampaignsPage.vue'), meta: { title: 'Campaigns', nav: { icon: mdiBullhornOutline, permission: 'read' } } },
+    { path: '/system', name: 'system', component: () => import('../pages/SystemPage.vue'), meta: { title: 'System', nav: { icon: mdiHeartPulse }, public: true } },
+    { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('../pages/NotFoundPage.vue'), meta: { title: 'Page not found', public: true } },
   ],
+});
+
+router.beforeEach(async (to) => {
+  // A reload keeps no token in memory: the refresh cookie restores the session once.
+  if (!session.restored) await refresh();
+  if (to.meta.public || signedIn.value) return true;
+  return { name: 'sign-in', query: { next: to.fullPath } };
 });
 
 router.afterEach((to) => {
