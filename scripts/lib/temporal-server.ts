@@ -27,7 +27,23 @@ export interface RunningTemporal {
   exited: Promise<number | null>;
 }
 
+/**
+ * The CLI picks free ports for its HTTP API, metrics and internal services itself; on a busy
+ * machine another process can take one between its check and its bind ("address already in use"),
+ * and the server dies at start-up. That race is retried; any other start-up failure is not.
+ */
 export async function startTemporalDevServer(opts: TemporalDevServerOptions): Promise<RunningTemporal> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(opts);
+    } catch (err) {
+      if (attempt >= 3 || !/address already in use/.test((err as Error).message)) throw err;
+      opts.log?.(`Temporal dev server lost a port race at start-up (attempt ${attempt}); starting it again`);
+    }
+  }
+}
+
+async function startOnce(opts: TemporalDevServerOptions): Promise<RunningTemporal> {
   const log = opts.log ?? (() => {});
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(opts.port), '--namespace', opts.namespace, '--log-level', 'warn', '--log-format', 'json'];
   if (opts.dbFilename) {
@@ -64,7 +80,10 @@ export async function startTemporalDevServer(opts: TemporalDevServerOptions): Pr
   const address = `127.0.0.1:${opts.port}`;
   const deadline = Date.now() + 60_000;
   for (;;) {
-    if (dead) throw new Error(`Temporal dev server exited during start-up: ${lastLines(output)}`);
+    if (dead) {
+      const bind = output.match(/listen tcp [^:]*:\d+: bind: address already in use/)?.[0] ?? (output.includes('address already in use') ? 'address already in use' : undefined);
+      throw new Error(`Temporal dev server exited during start-up${bind ? ` (${bind})` : ''}: ${lastLines(output)}`);
+    }
     try {
       const conn = await Connection.connect({ address, connectTimeout: 1000 });
       try {
