@@ -317,8 +317,9 @@ export function createSendBatch(deps: SendBatchDeps) {
       if (complete) cursor = chunkEnd;
     }
     await writing;
-    // A chunk claimed ahead that a pause left unsent goes back to pending as well.
-    if (reading) await write(unsent(await reading, []));
+    // A chunk claimed ahead that a pause left unsent goes back to pending as well (a claim that
+    // failed claimed nothing).
+    if (reading) await write(unsent(await reading.catch(() => []), []));
     beat();
     if (signal.aborted) throw new CancelledFailure('batch cancelled after recording the messages in hand');
     // Rows the provider kept refusing for now stay pending; the workflow counts them towards its
