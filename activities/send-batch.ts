@@ -13,7 +13,8 @@ import type { CampaignChannel } from '../domain/campaign-rules.ts';
 import { createToken } from '../domain/tracking-token.ts';
 import type { CampaignContent, SenderIdentity, Variant } from '../db/entities/index.ts';
 import type { BatchInput, BatchResult } from './campaign-types.ts';
-import { compileTemplate, renderTemplate, type CompiledTemplate } from './render.ts';
+import { compileTemplate, compileTrackedHtml, renderTemplate, renderTrackedHtml, type CompiledTemplate, type TrackedHtml } from './render.ts';
+import { recordCampaignLinks } from '../db/repositories/tracking-links.ts';
 import { createRateLimiter, UNLIMITED, type RateLimiter } from './rate-limit.ts';
 
 export interface ChannelRegistry {
@@ -61,7 +62,7 @@ interface Prepared {
   name: string;
   code: string;
   sender: SenderIdentity;
-  templates: Map<string, Partial<Record<'subject' | 'html' | 'text' | 'body' | 'title' | 'url' | 'payload', CompiledTemplate>>>;
+  templates: Map<string, Partial<Record<'subject' | 'html' | 'text' | 'body' | 'title' | 'url' | 'payload', CompiledTemplate>> & { trackedHtml?: TrackedHtml }>;
   /** E-mail (List-Unsubscribe) or a template that names `unsubscribe_url`: only then is the signed token made (an HMAC per message). */
   needsUnsubscribe: boolean;
 }
@@ -139,7 +140,9 @@ export function createSendBatch(deps: SendBatchDeps) {
       for (const field of ['subject', 'html', 'text', 'body', 'title', 'url', 'payload'] as const) {
         const source = c?.[field];
         if (typeof source !== 'string') continue;
-        out[field] = compileTemplate(source);
+        // E-mail HTML is compiled with its links rewritten to /t/c/<token> and an open pixel.
+        if (field === 'html' && row.primary_channel === 'email') out.trackedHtml = compileTrackedHtml(source);
+        else out[field] = compileTemplate(source);
         if (source.includes('unsubscribe_url')) needsUnsubscribe = true;
       }
       return out;
@@ -147,6 +150,8 @@ export function createSendBatch(deps: SendBatchDeps) {
     const templates = new Map<string, Prepared['templates'] extends Map<string, infer T> ? T : never>();
     templates.set('', compile(row.content));
     for (const v of row.variants ?? []) templates.set(v.key, { ...templates.get(''), ...compile(v.content) });
+    // The click redirect goes only to links recorded for the campaign (once per variant, idempotent).
+    if (row.primary_channel === 'email') await recordCampaignLinks(knex(), input.campaignId);
     const p: Prepared = { channel: row.primary_channel, name: row.name, code: row.code, sender: row.sender ?? {}, templates, needsUnsubscribe };
     prepared.set(key, p);
     if (prepared.size > 100) prepared.delete(prepared.keys().next().value!);
@@ -169,7 +174,7 @@ export function createSendBatch(deps: SendBatchDeps) {
         return {
           ...base,
           subject: r(t.subject) ?? p.name,
-          html: r(t.html),
+          html: t.trackedHtml ? renderTrackedHtml(t.trackedHtml, vars, { publicUrl: deps.publicUrl, secret: deps.trackingSecret, recipientId: id }) : r(t.html),
           text: r(t.text),
           from: { address: p.sender.fromEmail ?? 'no-reply@herald.localhost', ...(p.sender.fromName ? { name: p.sender.fromName } : {}) },
           ...(p.sender.replyTo ? { replyTo: p.sender.replyTo } : {}),

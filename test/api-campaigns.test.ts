@@ -301,6 +301,33 @@ describe('a campaign’s life through the API', () => {
     }
   });
 
+  it('tracks the links and opens of the e-mails it sends: the click redirects to the recorded link with UTM', async () => {
+    const m = as(app, tokens.manager!);
+    const created = await m.post(
+      '/api/campaigns',
+      draft({ name: 'Tracked sale', budget: '10.00', startAt: future(1), content: { email: { subject: 'Sale', html: '<html><body><p>Hi {{ contact.first_name }}, <a href="https://shop.example/sale">shop now</a></p></body></html>' } } }),
+    );
+    const id = created.body.id as string;
+    expect((await m.post(`/api/campaigns/${id}/submit`)).body.state.status).toBe('scheduled');
+    await m.post(`/api/campaigns/${id}/send-now`);
+    await waitFor(() => m.get(`/api/campaigns/${id}`), (res) => res.body.state?.status === 'completed', 60_000);
+    const mail = smtp.messages().find((msg) => /Subject: Sale/.test(msg.raw ?? ''))!;
+    const body = (mail.raw ?? '').replace(/=\r?\n/g, '').replace(/=3D/g, '=');
+    const click = body.match(/\/t\/c\/[A-Za-z0-9_.-]+/)?.[0];
+    const open = body.match(/\/t\/o\/[A-Za-z0-9_.-]+/)?.[0];
+    expect(click).toBeDefined();
+    expect(open).toBeDefined();
+    expect(body).not.toContain('href="https://shop.example/sale"');
+    const redirect = await app.request(click!, { headers: { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/120 Safari/537.36' } });
+    expect(redirect.status).toBe(302);
+    expect(redirect.headers.get('location')).toMatch(/^https:\/\/shop\.example\/sale\?utm_source=/);
+    const pixel = await app.request(open!, { headers: { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/120 Safari/537.36' } });
+    expect(pixel.status).toBe(200);
+    expect(pixel.headers.get('content-type')).toBe('image/gif');
+    const events = await t.deps.orm.em.getKnex().raw(`select type from message_events where campaign_id = ? order by type`, [id]);
+    expect(events.rows.map((r: { type: string }) => r.type)).toEqual(expect.arrayContaining(['clicked', 'opened']));
+  });
+
   it('a rejected campaign returns to its creator with the comment, and can be edited and resubmitted', async () => {
     const m = as(app, tokens.manager!);
     const created = await m.post('/api/campaigns', draft({ name: 'Rejected one' }));
