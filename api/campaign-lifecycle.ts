@@ -2,7 +2,7 @@
  * Client-side helpers for the campaign workflow: what the API calls. Starting twice is not an
  * error; messages go by the constants declared beside the workflow.
  */
-import { ScheduleOverlapPolicy, WorkflowExecutionAlreadyStartedError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { ScheduleOverlapPolicy, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import type { RecurringCampaignInput } from '../workflows/recurring.ts';
 import { ConflictError } from '../domain/errors.ts';
 import { CampaignIdKey, CampaignStatusKey, CompanyIdKey } from '../workflows/search-attributes.ts';
@@ -43,14 +43,21 @@ export async function campaignState(client: Client, campaignId: string): Promise
   return campaignHandle(client, campaignId).query(stateQuery);
 }
 
-/** Runs an update; the workflow's rejection (its validator said no) becomes a 409 with its reason. */
-export async function runUpdate<T>(call: () => Promise<T>): Promise<T> {
+/**
+ * Runs an update; the workflow's rejection (its validator said no) becomes a 409 with its reason, and
+ * so does a campaign with no running workflow to ask (never submitted, finished, or imported with a
+ * status but no run): `state` is the stored status the message names.
+ */
+export async function runUpdate<T>(call: () => Promise<T>, state?: string): Promise<T> {
   try {
     return await call();
   } catch (err) {
     if (err instanceof WorkflowUpdateFailedError) {
       const reason = err.cause instanceof Error ? err.cause.message : err.message;
       throw new ConflictError(reason, 'workflow_rejected');
+    }
+    if (err instanceof WorkflowNotFoundError) {
+      throw new ConflictError(`${state ? `a ${state} campaign` : 'this campaign'} has no running workflow to act on`, 'invalid_state', state ? { state } : undefined);
     }
     throw err;
   }

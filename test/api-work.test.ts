@@ -163,4 +163,35 @@ describe('bad input found by the fuzzer answers 4xx, never 500', () => {
     expect(nul.status).toBe(422);
     expect(nul.body.error.code).toBe('invalid_value');
   });
+
+  it('names a run id that is not a UUID instead of passing it on to Temporal', async () => {
+    const id = await campaign('History with a bad run id');
+    const res = await as(app, tok.admin!).get(`/api/ops/campaigns/${id}/history?runId=${encodeURIComponent('%\u0013x')}`);
+    expect(res.status).toBe(422);
+    expect(res.body.error.details.issues[0].field).toBe('query.runId');
+  });
+});
+
+describe('actions on a campaign whose status has no workflow behind it (demo data, imports)', () => {
+  it('answers 409 naming the stored state for reschedule, send-now and approve, and changes nothing', async () => {
+    const id = await campaign('Imported as scheduled');
+    await sql(`update campaigns set status = 'scheduled', approval_status = 'approved' where id = ?`, [id]);
+    const m = as(app, tok.manager!);
+    const startAt = new Date(Date.now() + 3 * day).toISOString();
+    const moved = await m.post(`/api/campaigns/${id}/reschedule`, { startAt });
+    expect(moved.status).toBe(409);
+    expect(moved.body.error).toMatchObject({ code: 'invalid_state', details: { state: 'scheduled' } });
+    expect(moved.body.error.message).toMatch(/scheduled campaign has no running workflow/);
+    const now = await m.post(`/api/campaigns/${id}/send-now`, {});
+    expect(now.status).toBe(409);
+    expect(now.body.error.details).toEqual({ state: 'scheduled' });
+
+    await sql(`update campaigns set status = 'pending_approval', approval_status = 'pending' where id = ?`, [id]);
+    const approved = await as(app, tok.approver!).post(`/api/campaigns/${id}/approve`, {});
+    expect(approved.status).toBe(409);
+    expect(approved.body.error.details).toEqual({ state: 'pending_approval' });
+    const row = await sql(`select status, start_at from campaigns where id = ?`, [id]);
+    expect(row.rows[0].status).toBe('pending_approval');
+    expect(new Date(row.rows[0].start_at).toISOString()).not.toBe(startAt);
+  });
 });

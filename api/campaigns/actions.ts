@@ -181,8 +181,8 @@ export function campaignActionRoutes(deps: AppDeps) {
       const at = new Date(startAt);
       if (Number.isNaN(at.getTime())) throw ValidationError.field('startAt', 'must be an ISO 8601 date-time with an offset');
       const caller = c.get('caller');
-      await loadCampaign(c.get('em'), caller.companyId, id);
-      await runUpdate(() => campaignHandle(client, id).executeUpdate(rescheduleUpdate, { args: [{ actorId: caller.userId, startAt: at.toISOString() }] }));
+      const campaign = await loadCampaign(c.get('em'), caller.companyId, id);
+      await runUpdate(() => campaignHandle(client, id).executeUpdate(rescheduleUpdate, { args: [{ actorId: caller.userId, startAt: at.toISOString() }] }), campaign.status);
       await c.get('em').transactional(async (tx) => {
         await sqlOf(tx).raw(`update campaigns set start_at = ?, end_at = greatest(end_at, ?::timestamptz + interval '1 hour'), version = version + 1, updated_by_id = ? where id = ?`, [at, at, caller.userId, id]);
         await audit(tx, c, { action: 'campaign.rescheduled', entityType: 'campaign', entityId: id, after: { startAt: at.toISOString() } });
@@ -192,8 +192,8 @@ export function campaignActionRoutes(deps: AppDeps) {
     .openapi(action('/{id}/send-now', 'Start sending now instead of at the scheduled time', 'launch'), async (c) => {
       const { id } = c.req.valid('param');
       const caller = c.get('caller');
-      await loadCampaign(c.get('em'), caller.companyId, id);
-      await runUpdate(() => campaignHandle(client, id).executeUpdate(sendNowUpdate, { args: [{ actorId: caller.userId }] }));
+      const campaign = await loadCampaign(c.get('em'), caller.companyId, id);
+      await runUpdate(() => campaignHandle(client, id).executeUpdate(sendNowUpdate, { args: [{ actorId: caller.userId }] }), campaign.status);
       await audit(c.get('em'), c, { action: 'campaign.send_now', entityType: 'campaign', entityId: id });
       await stateAfter(client, id, (s) => s.status !== 'approved' && s.status !== 'scheduled');
       return c.json(await respond(c, id), 200);
@@ -227,7 +227,7 @@ export function campaignActionRoutes(deps: AppDeps) {
       throw new ConflictError(`only a campaign waiting for approval can be ${kind === 'approve' ? 'approved' : 'rejected'} (it is ${status})`, 'invalid_state', { state: status });
     }
     const update = kind === 'approve' ? approveUpdate : rejectUpdate;
-    await runUpdate(() => campaignHandle(client, id).executeUpdate(update, { args: [{ approverId: caller.userId, ...(comment ? { comment } : {}) }] }));
+    await runUpdate(() => campaignHandle(client, id).executeUpdate(update, { args: [{ approverId: caller.userId, ...(comment ? { comment } : {}) }] }), status);
     await audit(c.get('em'), c, { action: kind === 'approve' ? 'campaign.approved' : 'campaign.rejected', entityType: 'campaign', entityId: id, after: { comment: comment ?? null } });
     await stateAfter(client, id, (s) => s.status !== 'pending_approval', 2000).catch(() => null);
     return respond(c, id);

@@ -138,10 +138,10 @@ export function campaignRoutes(deps: AppDeps) {
           const hash = approvalHash(after);
           if (hash !== approvalHash(before) || after.budget.amount !== before.budget.amount) {
             const message = patch.audience !== undefined && patch.content === undefined ? editAudienceUpdate : editContentUpdate;
-            await runUpdate(() => handle.executeUpdate(message, { args: [{ editorId: caller.userId, contentHash: hash, approvalRequired }] }));
+            await runUpdate(() => handle.executeUpdate(message, { args: [{ editorId: caller.userId, contentHash: hash, approvalRequired }] }), before.status);
           }
           if (after.startAt !== before.startAt) {
-            await runUpdate(() => handle.executeUpdate(rescheduleUpdate, { args: [{ actorId: caller.userId, startAt: after.startAt }] }));
+            await runUpdate(() => handle.executeUpdate(rescheduleUpdate, { args: [{ actorId: caller.userId, startAt: after.startAt }] }), before.status);
           }
         } catch (err) {
           await em.transactional(async (tx) => {

@@ -100,7 +100,7 @@ export function opsRoutes(deps: AppDeps) {
     tags: ['Ops'],
     summary: "A campaign's workflow history, readable: activities, attempts, failures, signals and updates with who sent them",
     ...secured('workflow:read'),
-    request: { params: IdParam, query: z.object({ runId: z.string().max(64).optional(), workflowTasks: z.enum(['true', 'false']).default('false') }) },
+    request: { params: IdParam, query: z.object({ runId: z.uuid().optional().openapi({ description: "A run of this campaign's workflow (a UUID, from runs[]); default: the latest" }), workflowTasks: z.enum(['true', 'false']).default('false') }) },
     responses: {
       200: json(z.object({ workflowId: z.string(), runId: z.string(), runs: z.array(WorkflowItem), temporalUiUrl: z.string().nullable(), events: z.array(HistoryEvent) }), 'The history of one run (default: the latest)'),
       ...errors(404),
