@@ -9,6 +9,7 @@ import { isIso4217 } from '../domain/currency.ts';
 import { sqlOf } from '../db/sql.ts';
 import { audit } from './audit.ts';
 import { endAllSessions } from './auth/sessions.ts';
+import { notifyUserChanged } from './auth/user-cache.ts';
 import { CompanySettingsSchema, loadProfile } from './auth/profile.ts';
 import { body, errors, IdParam, json, PageQuery, pageOf, router, secured, z } from './openapi.ts';
 import type { EntityManager } from '@mikro-orm/postgresql';
@@ -145,10 +146,12 @@ export function adminRoutes() {
           caller.companyId,
         ]);
         if ((p.role !== undefined && p.role !== before.role) || (p.active === false && before.active)) await endAllSessions(tx, id);
+        else await notifyUserChanged(sqlOf(tx), id);
         const after = await loadUser(tx, caller.companyId, id);
         await audit(tx, c, { action: 'user.updated', entityType: 'user', entityId: id, before: { role: before.role, active: before.active, name: before.name }, after: { role: after.role, active: after.active, name: after.name } });
         return after;
       });
+      c.get('deps').users?.forget(id);
       return c.json(updated, 200);
     })
     .openapi(getSettings, async (c) => c.json((await loadProfile(c.get('em'), c.get('caller').userId)).profile.company, 200))

@@ -1,5 +1,5 @@
 /**
- * `npm run bench:api [-- --connections 150,600 --duration 10 --runs 2 --contacts 10000 --campaigns 1000 --pool 10]`
+ * `npm run bench:api [-- --connections 150,600 --duration 10 --runs 2 --contacts 10000 --campaigns 1000 --pool 10 --cpu-prof <dir>]`
  * (run it as `flock /tmp/herald-bench.lock npm run bench:api`: never two benchmarks at once)
  *
  * The API under load (seed 001 §12.3: 150 concurrent connections is the load target, 600 the
@@ -35,6 +35,8 @@ const { values } = parseArgs({
     pool: { type: 'string' },
     /** Comma-separated subset of: baseline,list,get,approvals,preview */
     routes: { type: 'string' },
+    /** Write a V8 CPU profile of the API process into this folder (open it in Chrome DevTools). */
+    'cpu-prof': { type: 'string' },
   },
 });
 const LEVELS = values.connections.split(',').map(Number).filter((n) => n > 0);
@@ -177,6 +179,7 @@ async function main() {
   stack = await startApiStack({
     name: 'bench-api',
     env: values.pool ? { DATABASE_POOL_MAX: values.pool } : {},
+    ...(values['cpu-prof'] ? { nodeArgs: ['--cpu-prof', '--cpu-prof-dir', values['cpu-prof']] } : {}),
     prepare: async (orm) => {
       company = await seedBenchCompany(orm, { contacts: Number(values.contacts), campaigns: Number(values.campaigns), passwordHash: hash });
     },

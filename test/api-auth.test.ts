@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sign } from 'hono/jwt';
 import { createApp } from '../api/app.ts';
+import type { AppDeps } from '../api/deps.ts';
 import { totpAt } from '../domain/totp.ts';
 import { createTestDeps, type TestDeps } from './setup/harness.ts';
 import { as, createApiCompany, PASSWORD, refreshCookieOf, signIn, type ApiCompany } from './fixtures/api-world.ts';
@@ -59,6 +61,49 @@ describe('API auth', () => {
     expect(res.status).toBe(401);
     expect(res.body.error.code).toBe('token_invalid');
     expect((await app.request('/api/me')).status).toBe(401);
+    const now = Math.floor(Date.now() / 1000);
+    const claims = { sub: acme.users.admin.id, cid: acme.id, role: 'admin', sev: 0, iss: 'herald', iat: now, exp: now + 600 };
+    const code = async (token: string) => (await as(app, token).get('/api/me')).body.error?.code;
+    const good = await sign(claims, t.deps.config.jwtSecret, 'HS256');
+    const [h, p] = good.split('.');
+    expect(await code(`${h}.${p}.${Buffer.alloc(32).toString('base64url')}`)).toBe('token_invalid');
+    expect(await code(await sign(claims, 'another secret of the same length as any', 'HS256'))).toBe('token_invalid');
+    expect(await code(await sign({ ...claims, role: 'viewer' }, t.deps.config.jwtSecret, 'HS512'))).toBe('token_invalid');
+    expect(await code(await sign({ ...claims, iss: 'elsewhere' }, t.deps.config.jwtSecret, 'HS256'))).toBe('token_invalid');
+    expect(await code(await sign({ ...claims, nbf: now + 600 }, t.deps.config.jwtSecret, 'HS256'))).toBe('token_invalid');
+    expect(await code(await sign({ ...claims, exp: now - 1 }, t.deps.config.jwtSecret, 'HS256'))).toBe('token_expired');
+  });
+
+  it('a role change ends the sessions held in every replica’s user cache, not only this one’s', async () => {
+    // Two replicas: the same database, a user cache each.
+    const depsB: AppDeps = { ...t.deps, users: undefined, events: undefined };
+    const appB = createApp(depsB);
+    const admin = await signIn(app, other.users.admin.email);
+    const s = await signIn(app, other.users.ops.email);
+    const live = async (a: typeof app, d: AppDeps) => {
+      for (let i = 0; i < 100 && !d.users?.live; i++) {
+        expect((await as(a, s.token).get('/api/me')).status).toBe(200);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      expect(d.users?.live).toBe(true);
+    };
+    await live(app, t.deps);
+    await live(appB, depsB);
+    // Both now hold the row.
+    expect((await as(app, s.token).get('/api/me')).status).toBe(200);
+    expect((await as(appB, s.token).get('/api/me')).status).toBe(200);
+    const changed = await as(app, admin.token).patch(`/api/users/${other.users.ops.id}`, { role: 'analyst' });
+    expect(changed.status).toBe(200);
+    expect((await as(app, s.token).get('/api/me')).status).toBe(401);
+    // Replica B learns it by NOTIFY: well within the cache's 2 s lifetime.
+    const started = Date.now();
+    let status = 200;
+    while (status === 200 && Date.now() - started < 1000) {
+      status = (await as(appB, s.token).get('/api/me')).status;
+      if (status === 200) await new Promise((r) => setTimeout(r, 10));
+    }
+    expect(status).toBe(401);
+    await depsB.users?.close();
   });
 
   it('GET /me returns the caller with permissions and company settings', async () => {
@@ -93,6 +138,7 @@ describe('API auth', () => {
   it('a password change ends every other session at once, access tokens included', async () => {
     const a = await signIn(app, other.users.approver.email);
     const b = await signIn(app, other.users.approver.email);
+    expect((await as(app, b.token).get('/api/me')).status).toBe(200);
     const changed = await as(app, a.token).post('/api/auth/password', { currentPassword: PASSWORD, newPassword: 'a brand new passphrase' });
     expect(changed.status).toBe(200);
     expect((await as(app, b.token).get('/api/me')).status).toBe(401);

@@ -1,33 +1,20 @@
 /**
  * Authentication for every protected route: a valid access token AND a user who is still active,
- * in the same company, with the same session epoch. The row is read on every request (one primary
- * key lookup), so a deactivation, password change or role change takes effect at once.
+ * in the same company, with the same session epoch. The row comes from the user cache, which every
+ * deactivation, password change or role change invalidates (user-cache.ts), so they take effect at once.
  */
 import type { MiddlewareHandler } from 'hono';
 import { UnauthenticatedError } from '../../domain/errors.ts';
-import type { Role } from '../../domain/permissions.ts';
 import { forkForCompany } from '../../db/tenant.ts';
 import type { ApiEnv, Caller } from '../context.ts';
 import type { AppDeps } from '../deps.ts';
 import { verifyAccessToken } from './sessions.ts';
-
-interface UserRow {
-  id: string;
-  company_id: string;
-  role: Role;
-  active: boolean;
-  session_epoch: number;
-  email: string;
-  name: string;
-}
+import { UserCache } from './user-cache.ts';
 
 /** The caller behind an access token, checked against the user row; throws 401 otherwise. */
 export async function resolveCaller(deps: AppDeps, token: string): Promise<Caller> {
   const claims = await verifyAccessToken(deps.config, token);
-  const rows = await deps.orm.em
-    .getKnex()
-    .raw<{ rows: UserRow[] }>(`select id, company_id, role, active, session_epoch, email, name from users where id = ?`, [claims.sub]);
-  const user = rows.rows[0];
+  const user = await (deps.users ??= new UserCache(deps.orm, deps.log)).get(claims.sub);
   if (!user || !user.active || user.company_id !== claims.cid || user.session_epoch !== claims.sev) {
     throw new UnauthenticatedError('this session has ended (signed out, password changed or account deactivated); sign in again', 'session_revoked');
   }

@@ -181,6 +181,7 @@ export function authRoutes(deps: AppDeps) {
         await endAllSessions(tx, caller.userId);
         await audit(tx, c, { action: 'user.password_changed', entityType: 'user', entityId: caller.userId });
       });
+      deps.users?.forget(caller.userId);
       const { profile, sessionEpoch } = await loadProfile(em, caller.userId);
       const raw = await createRefreshToken(em, deps.config, { id: caller.userId, companyId: caller.companyId }, undefined, caller.mfa);
       setRefreshCookie(c, raw, deps.config.REFRESH_TOKEN_TTL_DAYS);

@@ -112,15 +112,18 @@ export async function listCampaigns(em: EntityManager, companyId: string, q: z.i
   }
   const sql = sqlOf(em);
   const whereSql = where.join(' and ');
-  const [rows, total] = await Promise.all([
-    sql.raw<{ rows: SummaryRow[] }>(
-      `select ${SUMMARY_COLUMNS} from campaigns c left join users cu on cu.id = c.created_by_id
-        where ${whereSql} order by ${SORT_SQL[q.sort]} ${q.order === 'asc' ? 'asc' : 'desc'} nulls last, c.id limit ? offset ?`,
-      [...params, q.pageSize, (q.page - 1) * q.pageSize],
-    ),
-    sql.raw<{ rows: { n: string }[] }>(`select count(*) as n from campaigns c where ${whereSql}`, params),
-  ]);
-  return { items: rows.rows.map(toSummary), page: q.page, pageSize: q.pageSize, total: Number(total.rows[0]!.n) };
+  // The page and the total in one statement (one round trip, one plan); only a page past the end,
+  // which has no row to carry the total, needs the count on its own.
+  const rows = await sql.raw<{ rows: (SummaryRow & { total: string })[] }>(
+    `select ${SUMMARY_COLUMNS}, count(*) over () as total from campaigns c left join users cu on cu.id = c.created_by_id
+      where ${whereSql} order by ${SORT_SQL[q.sort]} ${q.order === 'asc' ? 'asc' : 'desc'} nulls last, c.id limit ? offset ?`,
+    [...params, q.pageSize, (q.page - 1) * q.pageSize],
+  );
+  let total = Number(rows.rows[0]?.total ?? 0);
+  if (rows.rows.length === 0 && q.page > 1) {
+    total = Number((await sql.raw<{ rows: { n: string }[] }>(`select count(*) as n from campaigns c where ${whereSql}`, params)).rows[0]!.n);
+  }
+  return { items: rows.rows.map(toSummary), page: q.page, pageSize: q.pageSize, total };
 }
 
 interface DetailRow extends SummaryRow {

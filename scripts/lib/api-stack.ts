@@ -25,6 +25,8 @@ export interface ApiStackOptions {
   log?: (line: string) => void;
   /** Receives the API process's stdout and stderr (its JSON log); unset: they go to ours. */
   apiOutput?: (chunk: string) => void;
+  /** Extra Node flags for the API process (e.g. `--cpu-prof`). */
+  nodeArgs?: string[];
 }
 
 export interface ApiStack {
@@ -71,7 +73,7 @@ export async function startApiStack(opts: ApiStackOptions): Promise<ApiStack> {
     temporal = await tPromise;
 
     api = fork(join(PROJECT_ROOT, 'scripts/api.ts'), [], {
-      execArgv: ['--import', 'tsx'],
+      execArgv: ['--import', 'tsx', ...(opts.nodeArgs ?? [])],
       stdio: ['ignore', opts.apiOutput ? 'pipe' : 'inherit', opts.apiOutput ? 'pipe' : 'inherit', 'ipc'],
       env: {
         ...process.env,
