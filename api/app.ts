@@ -103,7 +103,10 @@ export function createApp(deps: AppDeps) {
     await next();
     const status = c.res.status;
     const level = status >= 500 ? 'error' : status >= 400 ? 'info' : 'debug';
-    deps.log[level]({ requestId: c.get('requestId' as never), method: c.req.method, path: c.req.path, status, ms: Math.round(performance.now() - start) }, 'request');
+    // Below the configured level the line is not even built.
+    if (deps.log.isLevelEnabled(level)) {
+      deps.log[level]({ requestId: c.get('requestId' as never), method: c.req.method, path: c.req.path, status, ms: Math.round(performance.now() - start) }, 'request');
+    }
   });
   app.use('*', secureHeaders({ contentSecurityPolicy: undefined }));
   if (deps.config.CORS_ORIGINS?.length) {

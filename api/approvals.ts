@@ -64,21 +64,33 @@ export function approvalRoutes() {
   return router().openapi(queue, async (c) => {
     const caller = c.get('caller');
     const { page, pageSize } = c.req.valid('query');
-    const res = await sqlOf(c.get('em')).raw<{ rows: Row[] }>(
-      `select c.id, c.code, c.name, c.primary_channel, c.total_budget::text as total_budget, c.currency, c.target_audience_size, c.start_at,
-              u.id as creator_id, u.name as creator_name, count(*) over () as total,
+    // The page is chosen first, so the audit-log look-ups run for its rows only, not the whole queue.
+    const sql = sqlOf(c.get('em'));
+    const where = `c.company_id = ? and c.deleted_at is null and c.status = 'pending_approval' and c.created_by_id <> ?`;
+    const res = await sql.raw<{ rows: Row[] }>(
+      `with page as (
+         select c.id, c.company_id, c.code, c.name, c.primary_channel, c.total_budget, c.currency, c.target_audience_size, c.start_at, c.created_by_id, c.updated_at,
+                count(*) over () as total
+           from campaigns c where ${where}
+          order by c.updated_at, c.id limit ? offset ?)
+       select c.id, c.code, c.name, c.primary_channel, c.total_budget::text as total_budget, c.currency, c.target_audience_size, c.start_at,
+              u.id as creator_id, u.name as creator_name, c.total,
               (select max(a.created_at) from audit_log a where a.company_id = c.company_id and a.entity_type = 'campaign' and a.entity_id = c.id::text and a.action = 'campaign.submitted') as submitted_at,
               last.decided_at as approved_at,
               coalesce((select json_agg(json_build_object('before', a.before, 'after', a.after) order by a.id) from audit_log a
                          where a.company_id = c.company_id and a.entity_type = 'campaign' and a.entity_id = c.id::text and a.action = 'campaign.updated'
                            and last.decided_at is not null and a.created_at > last.decided_at), '[]') as edits
-         from campaigns c
+         from page c
          left join users u on u.id = c.created_by_id
          left join lateral (select decided_at from approvals ap where ap.campaign_id = c.id and ap.decision = 'approved' order by decided_at desc limit 1) last on true
-        where c.company_id = ? and c.deleted_at is null and c.status = 'pending_approval' and c.created_by_id <> ?
-        order by c.updated_at, c.id limit ? offset ?`,
+        order by c.updated_at, c.id`,
       [caller.companyId, caller.userId, pageSize, (page - 1) * pageSize],
     );
+    // A page past the end has no row to carry the total.
+    let total = Number(res.rows[0]?.total ?? 0);
+    if (res.rows.length === 0 && page > 1) {
+      total = Number((await sql.raw<{ rows: { n: string }[] }>(`select count(*) as n from campaigns c where ${where}`, [caller.companyId, caller.userId])).rows[0]!.n);
+    }
     const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
     return c.json(
       {
@@ -97,7 +109,7 @@ export function approvalRoutes() {
         })),
         page,
         pageSize,
-        total: Number(res.rows[0]?.total ?? 0),
+        total,
       },
       200,
     );

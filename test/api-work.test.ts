@@ -64,6 +64,12 @@ describe('approvals queue', () => {
 
     // The admin sees both (not theirs); a manager may not open the queue; another company sees none.
     expect((await as(app, tok.admin!).get('/api/approvals')).body.total).toBe(2);
+    // A page of one, and a page past the end, still carry the queue's total.
+    const one = await as(app, tok.admin!).get('/api/approvals?pageSize=1&page=2');
+    expect(one.body.items).toHaveLength(1);
+    expect(one.body.total).toBe(2);
+    const beyond = await as(app, tok.admin!).get('/api/approvals?pageSize=1&page=9');
+    expect(beyond.body).toMatchObject({ items: [], total: 2 });
     expect((await as(app, tok.manager!).get('/api/approvals')).status).toBe(403);
     expect((await as(app, tok.rival!).get('/api/approvals')).body.total).toBe(0);
   });
