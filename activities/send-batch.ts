@@ -214,15 +214,29 @@ export function createSendBatch(deps: SendBatchDeps) {
 
   async function claim(input: BatchInput, from: number, to: number): Promise<Row[]> {
     // Rows still `sending` in the range were claimed by an attempt that died mid-chunk: whether they
-    // left is unknown, so they go again under the same idempotency key.
-    const res = await knex().raw<{ rows: Row[] }>(
-      `update campaign_recipients r set status = 'sending', attempts = r.attempts + 1, updated_at = now()
-       from contacts c
-       where r.campaign_id = ? and r.seq between ? and ? and r.status in ('pending', 'sending') and c.id = r.contact_id
-       returning r.id, r.seq, r.address, r.variant, c.first_name, c.last_name, c.email, c.phone, c.attributes`,
+    // left is unknown, so they go again under the same idempotency key. A pending row whose contact
+    // withdrew consent, unsubscribed, complained, hard-bounced or was suppressed since the snapshot
+    // is marked suppressed instead of sent: an unsubscribe stops the campaigns already running.
+    const res = await knex().raw<{ rows: (Row & { withheld: string | null })[] }>(
+      `with cand as (
+         select r.id, case
+             when r.status = 'sending' then null
+             when coalesce((c.consent -> r.channel::text ->> 'granted')::boolean, false) is not true then 'no_consent'
+             when c.unsubscribed_at is not null then 'unsubscribed'
+             when c.complained_at is not null then 'complained'
+             when r.channel = 'email' and c.bounced_at is not null then 'bounced'
+             when exists (select 1 from suppressions s where s.company_id = r.company_id and s.channel = r.channel::text and s.address = r.address) then 'suppressed'
+           end as withheld
+         from campaign_recipients r join contacts c on c.id = r.contact_id
+         where r.campaign_id = ? and r.seq between ? and ? and r.status in ('pending', 'sending'))
+       update campaign_recipients r set status = case when cand.withheld is null then 'sending' else 'suppressed' end,
+              reason = coalesce(cand.withheld, r.reason), attempts = r.attempts + case when cand.withheld is null then 1 else 0 end, updated_at = now()
+       from cand, contacts c
+       where r.id = cand.id and r.status in ('pending', 'sending') and c.id = r.contact_id
+       returning r.id, r.seq, r.address, r.variant, c.first_name, c.last_name, c.email, c.phone, c.attributes, cand.withheld`,
       [input.campaignId, from, to],
     ).options(named('herald_send_claim'));
-    return res.rows.sort((a, b) => Number(a.seq) - Number(b.seq));
+    return res.rows.filter((r) => r.withheld === null).sort((a, b) => Number(a.seq) - Number(b.seq));
   }
 
   async function write(outcomes: Outcome[]): Promise<void> {
