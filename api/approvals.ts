@@ -1,6 +1,7 @@
 /** GET /api/approvals: what waits for the caller's decision, with what changed since the last approval. */
 import { createRoute } from '@hono/zod-openapi';
 import { sqlOf } from '../db/sql.ts';
+import { prepared } from './prepared.ts';
 import { money } from './campaigns/store.ts';
 import { errors, json, PageQuery, pageOf, router, secured, z } from './openapi.ts';
 
@@ -67,7 +68,8 @@ export function approvalRoutes() {
     // The page is chosen first, so the audit-log look-ups run for its rows only, not the whole queue.
     const sql = sqlOf(c.get('em'));
     const where = `c.company_id = ? and c.deleted_at is null and c.status = 'pending_approval' and c.created_by_id <> ?`;
-    const res = await sql.raw<{ rows: Row[] }>(
+    const res = await prepared<{ rows: Row[] }>(
+      sql,
       `with page as (
          select c.id, c.company_id, c.code, c.name, c.primary_channel, c.total_budget, c.currency, c.target_audience_size, c.start_at, c.created_by_id, c.updated_at,
                 count(*) over () as total

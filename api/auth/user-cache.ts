@@ -14,6 +14,7 @@
 import type { Knex, MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from '../../config/logger.ts';
 import type { Role } from '../../domain/permissions.ts';
+import { prepared } from '../prepared.ts';
 
 export interface UserRow {
   id: string;
@@ -89,9 +90,7 @@ export class UserCache {
   }
 
   private async read(userId: string): Promise<UserRow | undefined> {
-    const res = await this.orm.em
-      .getKnex()
-      .raw<{ rows: UserRow[] }>(`select id, company_id, role, active, session_epoch, email, name from users where id = ?`, [userId]);
+    const res = await prepared<{ rows: UserRow[] }>(this.orm.em.getKnex(), `select id, company_id, role, active, session_epoch, email, name from users where id = ?`, [userId]);
     return res.rows[0];
   }
 

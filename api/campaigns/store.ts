@@ -6,6 +6,7 @@ import { NotFoundError } from '../../domain/errors.ts';
 import { normalizeAmount } from '../../domain/money.ts';
 import type { CompanyCampaignPolicy } from '../../domain/campaign-rules.ts';
 import { sqlOf } from '../../db/sql.ts';
+import { prepared } from '../prepared.ts';
 import { campaignState } from '../campaign-lifecycle.ts';
 import type { CampaignWorkflowInput } from '../../workflows/campaign-messages.ts';
 import type { CampaignDto } from './schemas.ts';
@@ -114,7 +115,8 @@ export async function listCampaigns(em: EntityManager, companyId: string, q: z.i
   const whereSql = where.join(' and ');
   // The page and the total in one statement (one round trip, one plan); only a page past the end,
   // which has no row to carry the total, needs the count on its own.
-  const rows = await sql.raw<{ rows: (SummaryRow & { total: string })[] }>(
+  const rows = await prepared<{ rows: (SummaryRow & { total: string })[] }>(
+    sql,
     `select ${SUMMARY_COLUMNS}, count(*) over () as total from campaigns c left join users cu on cu.id = c.created_by_id
       where ${whereSql} order by ${SORT_SQL[q.sort]} ${q.order === 'asc' ? 'asc' : 'desc'} nulls last, c.id limit ? offset ?`,
     [...params, q.pageSize, (q.page - 1) * q.pageSize],
@@ -150,7 +152,8 @@ interface DetailRow extends SummaryRow {
 
 /** The stored campaign (no live state); 404 for another company's or a deleted campaign. */
 export async function loadCampaign(em: EntityManager, companyId: string, id: string): Promise<CampaignDto> {
-  const res = await sqlOf(em).raw<{ rows: DetailRow[] }>(
+  const res = await prepared<{ rows: DetailRow[] }>(
+    sqlOf(em),
     `select ${SUMMARY_COLUMNS}, c.description, c.channels, c.expected_conversion_rate::text as expected_conversion_rate, c.target_roi::text as target_roi,
             c.target_leads, c.target_conversions, c.content, c.sender, c.variants, c.version, c.workflow_id,
             au.id as approver_id, au.name as approver_name, c.approved_at,
