@@ -8,7 +8,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['{domain,channels,api,activities,config,db,workflows,scripts}/**/*.test.ts'],
+          include: ['{domain,channels,api,activities,config,db,workflows,scripts}/**/*.test.ts', 'console/src/**/*.test.ts'],
         },
       },
       {

@@ -62,7 +62,7 @@ async function stateAfter(client: Client, id: string, done: (s: CampaignStateVie
   return last;
 }
 
-function action(path: string, summary: string, permission: 'launch' | 'approve' | 'control') {
+function action<P extends string>(path: P, summary: string, permission: 'launch' | 'approve' | 'control') {
   return createRoute({
     method: 'post',
     path,
@@ -74,7 +74,7 @@ function action(path: string, summary: string, permission: 'launch' | 'approve' 
   });
 }
 
-function actionWith<T extends z.ZodType>(path: string, summary: string, permission: 'launch' | 'approve' | 'control', schema: T) {
+function actionWith<P extends string, T extends z.ZodType>(path: P, summary: string, permission: 'launch' | 'approve' | 'control', schema: T) {
   return createRoute({
     method: 'post',
     path,

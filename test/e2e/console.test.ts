@@ -16,6 +16,12 @@ import { chromium, type Browser, type BrowserContextOptions, type Page } from 'p
 import { startHerald } from '../setup/harness.ts';
 import { createApp } from '../../api/app.ts';
 import { as, createApiCompany, PASSWORD, signIn } from '../fixtures/api-world.ts';
+import { addContacts } from '../fixtures/campaigns.ts';
+import { startTestWorker } from '../setup/worker.ts';
+import { testConfig } from '../setup/harness.ts';
+import { startSmtpSink } from '../../channels/sinks/smtp-sink.ts';
+import { createChannels } from '../../channels/index.ts';
+import { freePort } from '../../scripts/lib/ports.ts';
 import { CONSOLE_DIST } from '../../scripts/lib/defaults.ts';
 import { PROJECT_ROOT } from '../../scripts/lib/temporal-bin.ts';
 
@@ -246,5 +252,67 @@ describe.skipIf(skip)(`console in Chromium${skip ? ` (skipped: ${CHROMIUM} missi
     await page.waitForURL(/\/sign-in/);
     await page.goto(`${herald.baseUrl}/campaigns`);
     await page.waitForURL(/\/sign-in\?next=/);
+  });
+
+  it('drives a campaign from the detail page: submit, approve with a comment, send now, live progress to completed; a viewer sees no control', async () => {
+    const smtp = await startSmtpSink({ port: await freePort() });
+    const channels = createChannels(testConfig({ SMTP_URL: `smtp://127.0.0.1:${smtp.port}` }));
+    const worker = await startTestWorker(herald.deps.orm, channels);
+    herald.deps.config = { ...herald.deps.config, TEMPORAL_TASK_QUEUE: worker.taskQueue };
+    try {
+      const co = await createApiCompany(herald.deps.orm, 'e2e-life');
+      await addContacts(herald.deps.orm, co.id, 'e2e-life', 1, 30);
+      const app = createApp(herald.deps);
+      const created = await as(app, (await signIn(app, co.users.manager.email)).token).post('/api/campaigns', {
+        name: 'Live progress',
+        type: 'promotional',
+        channel: 'email',
+        startAt: new Date(Date.now() + 3600_000).toISOString(),
+        endAt: new Date(Date.now() + 5 * 86_400_000).toISOString(),
+        budget: '5000.00',
+        content: { email: { subject: 'Hello {{ contact.first_name }}', html: '<p>Hi</p>' } },
+      });
+      expect(created.status).toBe(201);
+      const detail = `/campaigns/${created.body.id}`;
+      const uiSignIn = async (email: string) => {
+        const page = await open(detail);
+        await page.waitForURL(/\/sign-in/);
+        await page.getByLabel('Email').fill(email);
+        await page.getByLabel('Password').fill(PASSWORD);
+        await page.getByRole('button', { name: 'Sign in' }).click();
+        await page.getByRole('heading', { level: 1, name: 'Live progress' }).waitFor();
+        return page;
+      };
+      const actions = (page: Page) => page.getByRole('group', { name: 'Campaign actions' });
+
+      const manager = await uiSignIn(co.users.manager.email);
+      await actions(manager).getByRole('button', { name: 'Submit' }).click();
+      await manager.getByText('Waiting for approval').first().waitFor();
+      expect(await actions(manager).getByRole('button').allInnerTexts()).toEqual(['STOP']);
+
+      const approver = await uiSignIn(co.users.approver.email);
+      await actions(approver).getByRole('button', { name: 'Approve' }).click();
+      await approver.getByLabel('Comment (optional)').fill('Go ahead');
+      await approver.getByRole('dialog').getByRole('button', { name: 'Approve' }).click();
+      await approver.getByText('“Go ahead”').waitFor();
+
+      await actions(manager).getByRole('button', { name: 'Send now' }).waitFor();
+      await actions(manager).getByRole('button', { name: 'Send now' }).click();
+      await manager.getByRole('dialog').getByRole('button', { name: 'Send now' }).click();
+      await manager.getByRole('dialog').waitFor({ state: 'hidden', timeout: 30_000 });
+      // Live: the page updates from the event stream, without a reload, until the campaign completes.
+      await manager.getByText('Completed').first().waitFor({ timeout: 60_000 });
+      await expect.poll(() => manager.locator('[data-count="sent"]').innerText(), { timeout: 15_000 }).toBe('30');
+      expect(await manager.locator('[data-count="remaining"]').innerText()).toBe('0');
+      await manager.screenshot({ path: join(SCREENSHOTS, 'campaign-detail-desktop-light.png'), fullPage: true });
+
+      const viewer = await uiSignIn(co.users.viewer.email);
+      await viewer.locator('[data-count="sent"]').waitFor();
+      expect(await actions(viewer).getByRole('button').count()).toBe(0);
+    } finally {
+      await worker.close();
+      await channels.closeAll();
+      await smtp.close();
+    }
   });
 });

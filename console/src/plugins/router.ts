@@ -25,6 +25,7 @@ export const router = createRouter({
     { path: '/', redirect: { name: 'campaigns' } },
     { path: '/sign-in', name: 'sign-in', component: () => import('../pages/SignInPage.vue'), meta: { title: 'Sign in', public: true, bare: true } },
     { path: '/campaigns', name: 'campaigns', component: () => import('../pages/CampaignsPage.vue'), meta: { title: 'Campaigns', nav: { icon: mdiBullhornOutline, permission: 'read' } } },
+    { path: '/campaigns/:id([0-9a-f-]{36})', name: 'campaign', component: () => import('../pages/CampaignDetailPage.vue'), meta: { title: 'Campaign' } },
     { path: '/system', name: 'system', component: () => import('../pages/SystemPage.vue'), meta: { title: 'System', nav: { icon: mdiHeartPulse }, public: true } },
     { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('../pages/NotFoundPage.vue'), meta: { title: 'Page not found', public: true } },
   ],
