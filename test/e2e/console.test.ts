@@ -290,7 +290,15 @@ describe.skipIf(skip)(`console in Chromium${skip ? ` (skipped: ${CHROMIUM} missi
       await manager.getByText('Waiting for approval').first().waitFor();
       expect(await actions(manager).getByRole('button').allInnerTexts()).toEqual(['STOP']);
 
+      expect(await mainNav(manager).getByRole('link', { name: 'Approvals' }).count()).toBe(0);
+
+      // The approver finds it in the queue and opens it from there.
       const approver = await uiSignIn(co.users.approver.email);
+      await mainNav(approver).getByRole('link', { name: 'Approvals' }).click();
+      const queued = approver.getByRole('article', { name: 'Live progress' });
+      await queued.waitFor();
+      expect(await queued.innerText()).toContain('5000.00 USD');
+      await queued.getByRole('link', { name: 'Live progress' }).click();
       await actions(approver).getByRole('button', { name: 'Approve' }).click();
       await approver.getByLabel('Comment (optional)').fill('Go ahead');
       await approver.getByRole('dialog').getByRole('button', { name: 'Approve' }).click();

@@ -4,7 +4,7 @@
  * or that the user may not use. Routes are signed-in only unless `meta.public`.
  */
 import { createRouter, createWebHistory } from 'vue-router';
-import { mdiBullhornOutline, mdiHeartPulse } from '@mdi/js';
+import { mdiBullhornOutline, mdiCheckDecagramOutline, mdiHeartPulse } from '@mdi/js';
 import { refresh, session, signedIn, type Permission } from '../api/session.ts';
 
 declare module 'vue-router' {
@@ -26,6 +26,7 @@ export const router = createRouter({
     { path: '/sign-in', name: 'sign-in', component: () => import('../pages/SignInPage.vue'), meta: { title: 'Sign in', public: true, bare: true } },
     { path: '/campaigns', name: 'campaigns', component: () => import('../pages/CampaignsPage.vue'), meta: { title: 'Campaigns', nav: { icon: mdiBullhornOutline, permission: 'read' } } },
     { path: '/campaigns/:id([0-9a-f-]{36})', name: 'campaign', component: () => import('../pages/CampaignDetailPage.vue'), meta: { title: 'Campaign' } },
+    { path: '/approvals', name: 'approvals', component: () => import('../pages/ApprovalsPage.vue'), meta: { title: 'Approvals', nav: { icon: mdiCheckDecagramOutline, permission: 'approve' } } },
     { path: '/system', name: 'system', component: () => import('../pages/SystemPage.vue'), meta: { title: 'System', nav: { icon: mdiHeartPulse }, public: true } },
     { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('../pages/NotFoundPage.vue'), meta: { title: 'Page not found', public: true } },
   ],
