@@ -154,7 +154,7 @@ export function toSeedStatus(state: CampaignState): SeedStatus {
 /** What the console shows for each state. */
 export const STATE_LABELS: Readonly<Record<CampaignState, string>> = {
   draft: 'Draft',
-  pending_approval: 'Pending approval',
+  pending_approval: 'Waiting for approval',
   approved: 'Approved',
   scheduled: 'Scheduled',
   sending: 'Sending',

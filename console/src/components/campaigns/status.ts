@@ -1,20 +1,10 @@
 /** The workflow's own state names, as people read them, with a colour and an icon (never colour alone). */
+import { STATE_LABELS, type CampaignState } from '../../../../domain/campaign-states.ts';
 import { mdiCancel, mdiCheckCircle, mdiClockOutline, mdiCloseCircle, mdiPauseCircle, mdiPencil, mdiSend, mdiAlertCircle, mdiThumbUp, mdiStopCircle, mdiAccountClock } from '@mdi/js';
 
-export const STATUS_LABELS = {
-  draft: 'Draft',
-  pending_approval: 'Waiting for approval',
-  approved: 'Approved',
-  scheduled: 'Scheduled',
-  sending: 'Sending',
-  paused: 'Paused',
-  completed: 'Completed',
-  stopped: 'Stopped',
-  cancelled: 'Cancelled',
-  rejected: 'Rejected',
-  failed: 'Failed',
-} as const;
-export type CampaignStatus = keyof typeof STATUS_LABELS;
+/** The labels are domain/'s, so the console and the API's messages name states alike. */
+export const STATUS_LABELS = STATE_LABELS;
+export type CampaignStatus = CampaignState;
 
 export const STATUS_LOOK: Record<CampaignStatus, { color: string; icon: string }> = {
   draft: { color: 'default', icon: mdiPencil },
