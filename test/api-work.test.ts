@@ -175,6 +175,10 @@ describe('bad input found by the fuzzer answers 4xx, never 500', () => {
     const res = await as(app, tok.admin!).get(`/api/ops/campaigns/${id}/history?runId=${encodeURIComponent('%\u0013x')}`);
     expect(res.status).toBe(422);
     expect(res.body.error.details.issues[0].field).toBe('query.runId');
+    // A well-formed run id that is not one of this campaign's runs is not found, not a Temporal error.
+    const unknown = await as(app, tok.admin!).get(`/api/ops/campaigns/${id}/history?runId=13727108-dffd-2e92-ac32-272d528423a8`);
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.error.code).toBe('not_found');
   });
 });
 

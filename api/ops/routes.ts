@@ -161,6 +161,8 @@ export function opsRoutes(deps: AppDeps) {
         runs.push({ workflowId, runId: w.runId, campaignId: id, campaignStatus: null, executionStatus: w.status.name, startTime: w.startTime.toISOString(), closeTime: tsOf(w.closeTime), temporalUiUrl: ui(workflowId, w.runId) });
       }
       runs.sort((a, b) => b.startTime.localeCompare(a.startTime));
+      // Only a run of this campaign's workflow: any other id is unknown here, whatever Temporal holds.
+      if (q.runId && !runs.some((r) => r.runId === q.runId)) throw new NotFoundError('workflow run', q.runId);
       const runId = q.runId ?? runs[0]?.runId;
       if (!runId) throw new NotFoundError('workflow run of campaign', id);
       let events;
