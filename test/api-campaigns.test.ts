@@ -254,7 +254,12 @@ describe('a campaign’s life through the API', () => {
 
     // Ops reads the same run as a readable history, with who approved it.
     const ops = as(app, tokens.ops!);
-    const history = await ops.get(`/api/ops/campaigns/${id}/history`);
+    // The run closes a moment after its last projection: read the history once it has.
+    const history = await waitFor(
+      () => ops.get(`/api/ops/campaigns/${id}/history`),
+      (res) => res.status !== 200 || res.body.events.some((e: { summary: string }) => e.summary === 'workflow completed'),
+      15_000,
+    );
     expect(history.status).toBe(200);
     const summaries = history.body.events.map((e: { summary: string }) => e.summary);
     expect(summaries).toEqual(expect.arrayContaining(['workflow started', 'snapshotAudience completed', 'sendBatch completed', 'update approve accepted', 'workflow completed']));
