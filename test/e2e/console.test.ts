@@ -317,6 +317,13 @@ describe.skipIf(skip)(`console in Chromium${skip ? ` (skipped: ${CHROMIUM} missi
       const viewer = await uiSignIn(co.users.viewer.email);
       await viewer.locator('[data-count="sent"]').waitFor();
       expect(await actions(viewer).getByRole('button').count()).toBe(0);
+      expect(await viewer.getByRole('heading', { name: 'Workflow history' }).count()).toBe(0);
+
+      // Ops reads the workflow's history on the same page, with who approved it.
+      const ops = await uiSignIn(co.users.ops.email);
+      const history = ops.getByRole('list', { name: 'Workflow events' });
+      await history.getByText('sendBatch completed').first().waitFor();
+      expect(await history.innerText()).toMatch(/update approve accepted — by Approver of e2e-life/);
     } finally {
       await worker.close();
       await channels.closeAll();
