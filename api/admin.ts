@@ -7,6 +7,7 @@ import { ROLES } from '../domain/permissions.ts';
 import { normalizeAmount } from '../domain/money.ts';
 import { isIso4217 } from '../domain/currency.ts';
 import { sqlOf } from '../db/sql.ts';
+import { containsPattern } from './query-values.ts';
 import { audit } from './audit.ts';
 import { endAllSessions } from './auth/sessions.ts';
 import { notifyUserChanged } from './auth/user-cache.ts';
@@ -97,7 +98,7 @@ export function adminRoutes() {
       };
       if (q.role) add('u.role = ?', q.role);
       if (q.active) add('u.active = ?', q.active === 'true');
-      if (q.q) add('(u.email ilike ? or u.name ilike ?)', `%${q.q}%`, `%${q.q}%`);
+      if (q.q) add('(u.email ilike ? or u.name ilike ?)', containsPattern(q.q), containsPattern(q.q));
       const res = await sqlOf(c.get('em')).raw<{ rows: UserRow[] }>(`${USER_SELECT.replace('select ', 'select count(*) over () as total, ')} where ${where.join(' and ')} order by lower(u.name), u.id limit ? offset ?`, [...params, q.pageSize, (q.page - 1) * q.pageSize]);
       return c.json({ items: res.rows.map(toUser), page: q.page, pageSize: q.pageSize, total: Number(res.rows[0]?.total ?? 0) }, 200);
     })

@@ -1,6 +1,7 @@
 /** GET /api/approvals: what waits for the caller's decision, with what changed since the last approval. */
 import { createRoute } from '@hono/zod-openapi';
 import { sqlOf } from '../db/sql.ts';
+import { iso } from './query-values.ts';
 import { prepared } from './prepared.ts';
 import { money } from './campaigns/store.ts';
 import { errors, json, PageQuery, pageOf, router, secured, z } from './openapi.ts';
@@ -93,7 +94,6 @@ export function approvalRoutes() {
     if (res.rows.length === 0 && page > 1) {
       total = Number((await sql.raw<{ rows: { n: string }[] }>(`select count(*) as n from campaigns c where ${where}`, [caller.companyId, caller.userId])).rows[0]!.n);
     }
-    const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
     return c.json(
       {
         items: res.rows.map((r) => ({

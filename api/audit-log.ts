@@ -2,6 +2,7 @@
 import { createRoute } from '@hono/zod-openapi';
 import type { Knex } from '@mikro-orm/postgresql';
 import { sqlOf } from '../db/sql.ts';
+import { escapeLike } from '../domain/segment-sql.ts';
 import { errors, InstantQuery, json, PageQuery, pageOf, router, secured, z } from './openapi.ts';
 
 const Entry = z
@@ -51,7 +52,7 @@ export function auditRoutes() {
     add('a.entity_type = ?', q.entityType);
     add('a.entity_id = ?', q.entityId);
     add('a.actor_id = ?', q.actor);
-    if (q.action?.endsWith('*')) add('a.action like ?', `${q.action.slice(0, -1).replace(/[\\%_]/g, (m) => `\\${m}`)}%`);
+    if (q.action?.endsWith('*')) add('a.action like ?', `${escapeLike(q.action.slice(0, -1))}%`);
     else add('a.action = ?', q.action);
     add('a.created_at >= ?', q.from);
     add('a.created_at < ?', q.to);

@@ -56,6 +56,10 @@ describe('users and roles', () => {
   });
 
   it('lists only my company’s users; another company’s user is 404; non-admins get 403', async () => {
+    // Search text is literal: a "%" or "_" is not a wildcard.
+    expect((await admin.get('/api/users?q=Manager')).body.items.map((u: { role: string }) => u.role)).toEqual(['manager']);
+    expect((await admin.get(`/api/users?q=${encodeURIComponent('%')}`)).body.total).toBe(0);
+    expect((await admin.get('/api/users?q=_')).body.total).toBe(0);
     const list = await admin.get('/api/users?pageSize=100');
     expect(list.body.items.every((u: { email: string }) => u.email.endsWith('adm-acme.example'))).toBe(true);
     expect((await admin.patch(`/api/users/${rival.users.viewer.id}`, { active: false })).status).toBe(404);

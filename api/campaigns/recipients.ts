@@ -6,6 +6,7 @@ import { createRoute } from '@hono/zod-openapi';
 import type { Knex } from '@mikro-orm/postgresql';
 import { RECIPIENT_STATUSES } from '../../db/entities/delivery.ts';
 import { sqlOf } from '../../db/sql.ts';
+import { containsPattern, iso } from '../query-values.ts';
 import { maskAddress, type AddressChannel } from '../../domain/masking.ts';
 import { can } from '../../domain/permissions.ts';
 import { errors, IdParam, json, PageQuery, pageOf, router, secured, z } from '../openapi.ts';
@@ -78,7 +79,7 @@ export function recipientRoutes() {
       params.push(q.status);
     }
     if (q.q) {
-      const like = `%${q.q.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
+      const like = containsPattern(q.q);
       where.push(pii ? `(r.address ilike ? or (k.first_name || ' ' || k.last_name) ilike ?)` : `(k.first_name || ' ' || k.last_name) ilike ?`);
       params.push(...(pii ? [like, like] : [like]));
     }
@@ -94,7 +95,6 @@ export function recipientRoutes() {
       sql.raw<{ rows: { n: string }[] }>(`select count(*) as n from campaign_recipients r left join contacts k on k.id = r.contact_id where ${where.join(' and ')}`, params),
       sql.raw<{ rows: { status: string; n: string }[] }>(`select status, count(*) as n from campaign_recipients where campaign_id = ? and company_id = ? group by status`, [id, caller.companyId]),
     ]);
-    const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
     return c.json(
       {
         items: rows.rows.map((r) => ({

@@ -25,8 +25,6 @@ function parseIfMatch(value: string | undefined): number | null {
   return Number(m[1]);
 }
 
-const CreatedCampaign = Campaign;
-
 export function campaignRoutes(deps: AppDeps) {
   const list = createRoute({
     method: 'get',
@@ -44,7 +42,7 @@ export function campaignRoutes(deps: AppDeps) {
     summary: 'Create a draft campaign (code generated when absent)',
     ...secured('create'),
     request: { headers: IdempotencyHeader, body: body(CampaignCreate) },
-    responses: { 201: json(CreatedCampaign, 'Created (or the first result, for a retried Idempotency-Key)'), ...errors() },
+    responses: { 201: json(Campaign, 'Created (or the first result, for a retried Idempotency-Key)'), ...errors() },
   });
   const get = createRoute({
     method: 'get',

@@ -6,7 +6,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { assertDeletable, CAMPAIGN_NAME_MAX, validateCampaignDraft, type CampaignDraftInput, type DraftAssessment } from '../../domain/campaign-rules.ts';
 import { assertEditable } from '../../domain/campaign-states.ts';
 import { segmentIssues } from '../../domain/segment-rules.ts';
-import { ConflictError, PreconditionFailedError, ValidationError, type FieldIssue } from '../../domain/errors.ts';
+import { PreconditionFailedError, ValidationError, type FieldIssue } from '../../domain/errors.ts';
 import { isCampaignCodeTaken, nextCampaignCode } from '../../db/repositories/campaigns.ts';
 import { sqlOf } from '../../db/sql.ts';
 import type { Caller } from '../context.ts';
@@ -193,4 +193,3 @@ export function requireContentFor(c: CampaignDto): void {
 }
 
 export { approvalHash, loadCampaign };
-export const conflict = (message: string, state: string) => new ConflictError(message, 'invalid_state', { state });

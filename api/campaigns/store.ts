@@ -6,9 +6,9 @@ import { NotFoundError } from '../../domain/errors.ts';
 import { normalizeAmount } from '../../domain/money.ts';
 import type { CompanyCampaignPolicy } from '../../domain/campaign-rules.ts';
 import { sqlOf } from '../../db/sql.ts';
+import { containsPattern, iso } from '../query-values.ts';
 import { prepared } from '../prepared.ts';
 import { campaignState } from '../campaign-lifecycle.ts';
-import type { CampaignWorkflowInput } from '../../workflows/campaign-messages.ts';
 import type { CampaignDto } from './schemas.ts';
 import type { z } from '../openapi-zod.ts';
 import type { CampaignListQuery, CampaignSummary } from './schemas.ts';
@@ -22,7 +22,6 @@ export function money(value: string, currency: string): string {
   }
 }
 
-const iso = (v: Date | string | null): string | null => (v === null ? null : new Date(v).toISOString());
 
 const SUMMARY_COLUMNS = `c.id, c.code, c.name, c.type, c.category, c.primary_channel, c.status, c.approval_status, c.start_at, c.end_at,
   c.total_budget::text as total_budget, c.currency, c.actual_spend::text as actual_spend, c.target_audience_size, c.created_at, c.updated_at,
@@ -108,7 +107,7 @@ export async function listCampaigns(em: EntityManager, companyId: string, q: z.i
   }
   if (q.q) {
     where.push(`(c.name ilike ? or c.code ilike ? or c.description ilike ?)`);
-    const like = `%${q.q.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
+    const like = containsPattern(q.q);
     params.push(like, like, like);
   }
   const sql = sqlOf(em);
@@ -236,4 +235,3 @@ export function approvalHash(c: Pick<CampaignDto, 'content' | 'variants' | 'send
     .digest('hex');
 }
 
-export type WorkflowStart = Omit<CampaignWorkflowInput, 'version'>;
