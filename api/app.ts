@@ -26,6 +26,9 @@ import { notificationRoutes } from './notifications.ts';
 import { auditRoutes } from './audit-log.ts';
 import { adminRoutes } from './admin.ts';
 import { opsRoutes } from './ops/routes.ts';
+import { analyticsRoutes } from './analytics/index.ts';
+import { attributionRoutes } from './attribution/index.ts';
+import { integrationRoutes } from './integrations/index.ts';
 import { createMetrics } from './metrics.ts';
 
 const SystemStatus = z
@@ -83,6 +86,9 @@ export function apiRoutes(deps: AppDeps) {
     .route('/audit', auditRoutes())
     .route('/', adminRoutes())
     .route('/ops', opsRoutes(deps))
+    .route('/analytics', analyticsRoutes(deps))
+    .route('/', attributionRoutes(deps))
+    .route('/', integrationRoutes(deps))
     .route('/events/ws', eventSocketRoutes(deps, hub))
     .route('/events', eventRoutes(hub));
   api.doc31('/openapi.json', OPENAPI_INFO);
