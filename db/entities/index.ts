@@ -7,6 +7,7 @@ import { CampaignSegmentSchema, SegmentSchema } from './segment.ts';
 import { CampaignRecipientSchema, MessageEventSchema } from './delivery.ts';
 import { ConversionSchema, OrderSchema, SpendEntrySchema } from './revenue.ts';
 import { CampaignFunnelSchema, CampaignPerformanceMetricSchema } from './rollups.ts';
+import { CampaignChannelMetricSchema } from './channel-metrics.ts';
 import { ApprovalSchema, AuditLogSchema, NotificationSchema } from './governance.ts';
 import { ProviderRateLimitSchema } from './rate-limit.ts';
 import { IdempotencyKeySchema, RefreshTokenSchema } from './auth.ts';
@@ -23,6 +24,7 @@ export * from './delivery.ts';
 export * from './tracking.ts';
 export * from './revenue.ts';
 export * from './rollups.ts';
+export * from './channel-metrics.ts';
 export * from './governance.ts';
 export * from './rate-limit.ts';
 export * from './auth.ts';
@@ -51,6 +53,7 @@ export const TENANT_ENTITIES = [
   SpendEntrySchema,
   CampaignPerformanceMetricSchema,
   CampaignFunnelSchema,
+  CampaignChannelMetricSchema,
   ApprovalSchema,
   AuditLogSchema,
   NotificationSchema,
