@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import type { Knex, MikroORM } from '@mikro-orm/postgresql';
 import type { OccurrenceInput } from './campaign-types.ts';
+import { approvalContentHash } from '../domain/content-hash.ts';
 
 export function createRecurringActivities(orm: MikroORM) {
   const knex = (): Knex => orm.em.getKnex();
@@ -10,8 +11,11 @@ export function createRecurringActivities(orm: MikroORM) {
     // A short, stable suffix from the run's id keeps codes unique and retries idempotent.
     const suffix = createHash('sha256').update(input.occurrenceKey).digest('hex').slice(0, 8).toUpperCase();
     return knex().transaction(async (tx) => {
-      const source = await tx.raw<{ rows: { code: string; content: unknown; variants: unknown }[] }>(
-        'select code, content, variants from campaigns where id = ? and company_id = ? and deleted_at is null',
+      const source = await tx.raw<{ rows: { code: string; content: unknown; variants: unknown; sender: unknown; segment_id: string | null; rules: unknown; has_audience: boolean }[] }>(
+        `select c.code, c.content, c.variants, c.sender, cs.segment_id, cs.demographic_criteria as rules, cs.id is not null as has_audience
+           from campaigns c
+           left join lateral (select * from campaign_segments x where x.campaign_id = c.id order by x.created_at limit 1) cs on true
+          where c.id = ? and c.company_id = ? and c.deleted_at is null`,
         [input.campaignId, input.companyId],
       );
       const s = source.rows[0];
@@ -21,7 +25,8 @@ export function createRecurringActivities(orm: MikroORM) {
         'select id from campaigns where company_id = ? and code = ? and deleted_at is null',
         [input.companyId, code],
       );
-      const contentHash = createHash('sha256').update(JSON.stringify([s.content, s.variants])).digest('hex');
+      // The occurrence copies content, sender, variants and audience: it hashes as the API hashes it.
+      const contentHash = approvalContentHash({ content: s.content, variants: s.variants, sender: s.sender, audience: s.has_audience ? { segmentId: s.segment_id, rules: s.rules } : null });
       if (existing.rows[0]) return { campaignId: existing.rows[0].id, contentHash };
       const inserted = await tx.raw<{ rows: { id: string }[] }>(
         `insert into campaigns (company_id, code, name, description, type, category, primary_channel, channels, status, approval_status,

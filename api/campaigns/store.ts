@@ -1,8 +1,8 @@
 /** Reading campaigns for the API: one SQL statement per list or detail, mapped to the API's shapes. */
-import { createHash } from 'node:crypto';
 import type { EntityManager, Knex } from '@mikro-orm/postgresql';
 import type { Client } from '@temporalio/client';
 import { NotFoundError } from '../../domain/errors.ts';
+import { approvalContentHash } from '../../domain/content-hash.ts';
 import { normalizeAmount } from '../../domain/money.ts';
 import type { CompanyCampaignPolicy } from '../../domain/campaign-rules.ts';
 import { sqlOf } from '../../db/sql.ts';
@@ -230,8 +230,6 @@ export async function companyPolicy(em: EntityManager, companyId: string): Promi
 
 /** What an approver approves: content, variants, sender and audience. An edit changes it. */
 export function approvalHash(c: Pick<CampaignDto, 'content' | 'variants' | 'sender' | 'audience'>): string {
-  return createHash('sha256')
-    .update(JSON.stringify({ content: c.content, variants: c.variants, sender: c.sender, audience: c.audience ? { segmentId: c.audience.segmentId, rules: c.audience.rules } : null }))
-    .digest('hex');
+  return approvalContentHash({ content: c.content, variants: c.variants, sender: c.sender, audience: c.audience });
 }
 

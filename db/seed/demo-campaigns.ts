@@ -1,7 +1,8 @@
 /** Writes the demo's campaigns (demo-campaign-data.ts) with their links, approvals and audit trail. */
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { generateCampaignCode } from '../../domain/campaign-rules.ts';
+import { approvalContentHash } from '../../domain/content-hash.ts';
 import {
   ApprovalSchema,
   AuditLogSchema,
@@ -11,7 +12,6 @@ import {
   CampaignSegmentSchema,
   CampaignTemplateLinkSchema,
   NotificationSchema,
-  type CampaignContent,
   type Role,
 } from '../entities/index.ts';
 import { CAMPAIGNS } from './demo-campaign-data.ts';
@@ -29,9 +29,6 @@ export interface SeededCompany {
   currency: string;
 }
 
-export function contentHash(content: CampaignContent, segmentId: string): string {
-  return createHash('sha256').update(JSON.stringify({ content, segmentId })).digest('hex');
-}
 
 /** Creates the campaigns with their links, approvals, audit entries and notifications; returns ids by key. */
 export function createCampaigns(em: EntityManager, co: SeededCompany, asOf: Date): Record<string, string> {
@@ -96,7 +93,7 @@ export function createCampaigns(em: EntityManager, co: SeededCompany, asOf: Date
         decision: s.approval.decision,
         approver: co.users.approver,
         comment: s.approval.comment,
-        contentHash: contentHash(s.content, segment.id),
+        contentHash: approvalContentHash({ content: campaign.content, variants: campaign.variants, sender: campaign.sender, audience: { segmentId: segment.id, rules: null } }),
         decidedAt: approvedAt!,
       });
       em.create(AuditLogSchema, { company: co.id, actor: co.users.approver, action: `campaign.${s.approval.decision}`, entityType: 'campaign', entityId: campaign.id, after: { approvalStatus: s.approval.decision } });
