@@ -29,6 +29,10 @@ export function unavailablePage(): string {
   return page('Please try again', '<p>We could not handle this request just now. Please try again in a moment.</p>');
 }
 
+export function tooManyRequestsPage(): string {
+  return page('Too many requests', '<p>This link was used too often in a short time. Please wait a minute and try again.</p>');
+}
+
 export function unsubscribeConfirmPage(token: string): string {
   const t = escapeHtml(token);
   return page(

@@ -5,6 +5,13 @@
  *   GET  /t/u/:token  unsubscribe confirmation page (mail scanners follow GETs: a GET changes nothing)
  *   POST /t/u/:token  unsubscribe, including RFC 8058 one-click (`List-Unsubscribe=One-Click`)
  *   GET|POST /t/p/:token  preference page: which channels the contact receives
+ *
+ * Limits, per API replica: the same open or link of one message counts at most REPEATS_PER_MINUTE
+ * hits a minute (a script replaying a token cannot inflate totals or fill the event table; later
+ * opens still get their image, later clicks a 429 page); the pages that read or write the database
+ * (/u POST, /p) take PAGE_REQUESTS_PER_MINUTE per client address. Opens and clicks have no
+ * per-address limit on purpose: mail providers' image proxies fetch for millions of people from a
+ * handful of addresses.
  */
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
@@ -14,7 +21,11 @@ import { verifyToken, type TokenKind, type TokenPayload } from '../../domain/tra
 import { classifyAgent } from '../../domain/tracking-agents.ts';
 import { loadPreferences, savePreferences } from '../../db/repositories/tracking-preferences.ts';
 import type { Ingest } from './ingest.ts';
-import { neutralPage, preferencesPage, unavailablePage, unsubscribeConfirmPage, unsubscribedPage } from './pages.ts';
+import { neutralPage, preferencesPage, tooManyRequestsPage, unavailablePage, unsubscribeConfirmPage, unsubscribedPage } from './pages.ts';
+import { RepeatCounter, WindowLimiter } from '../rate-limit.ts';
+
+export const REPEATS_PER_MINUTE = 20;
+export const PAGE_REQUESTS_PER_MINUTE = 60;
 
 // base64url("<kind>.<id>.<link>") + "." + base64url(16-byte HMAC)
 const tokenSchema = z.string().regex(/^[A-Za-z0-9_-]{2,48}\.[A-Za-z0-9_-]{22}$/);
@@ -40,6 +51,18 @@ export function trackingRoutes(deps: AppDeps, ingest: Ingest) {
   };
   const html = (c: Context, body: string, status: 200 | 404 | 503 = 200) => c.html(body, status, NO_CACHE);
   const gif = (c: Context, status: 200 | 503 = 200) => c.body(new Uint8Array(GIF), status, { 'content-type': 'image/gif', ...NO_CACHE });
+  const repeats = new RepeatCounter(REPEATS_PER_MINUTE, 60_000);
+  const pages = new WindowLimiter(PAGE_REQUESTS_PER_MINUTE, 60_000);
+  /** The 429 page when the caller's address is over its page limit, else null (and counts the request). */
+  const overPageLimit = (c: Context) => {
+    const key = clientIp(c) ?? 'unknown';
+    const wait = pages.retryAfter(key);
+    if (wait === 0) {
+      pages.hit(key);
+      return null;
+    }
+    return c.html(tooManyRequestsPage(), 429, { ...NO_CACHE, 'retry-after': String(wait) });
+  };
 
   return (
     new Hono()
@@ -49,6 +72,8 @@ export function trackingRoutes(deps: AppDeps, ingest: Ingest) {
         const t = token(c, 'o');
         // An invalid token still gets the image: a broken image icon in the message helps nobody.
         if (!t) return gif(c);
+        // Past the limit the open has long been counted: answer the image, write nothing.
+        if (!repeats.allow(`o:${t.recipientId}`)) return gif(c);
         const verdict = classifyAgent(c.req.header('user-agent'), clientIp(c));
         try {
           await ingest.hits.add({ kind: 'o', recipientId: t.recipientId, automated: verdict.automated, agent: verdict.agent, at: new Date() });
@@ -61,6 +86,7 @@ export function trackingRoutes(deps: AppDeps, ingest: Ingest) {
       .get('/c/:token', async (c) => {
         const t = token(c, 'c');
         if (!t || t.link === undefined || !Number.isInteger(t.link)) return html(c, neutralPage(), 404);
+        if (!repeats.allow(`c:${t.recipientId}:${t.link}`)) return c.html(tooManyRequestsPage(), 429, { ...NO_CACHE, 'retry-after': String(repeats.retryAfter()) });
         const verdict = classifyAgent(c.req.header('user-agent'), clientIp(c));
         let url: string | null;
         try {
@@ -79,6 +105,8 @@ export function trackingRoutes(deps: AppDeps, ingest: Ingest) {
       .post('/u/:token', async (c) => {
         const t = token(c, 'u');
         if (!t) return html(c, neutralPage(), 404);
+        const limited = overPageLimit(c);
+        if (limited) return limited;
         const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
         const oneClick = form['List-Unsubscribe'] === 'One-Click';
         try {
@@ -98,11 +126,15 @@ export function trackingRoutes(deps: AppDeps, ingest: Ingest) {
       })
       .get('/p/:token', async (c) => {
         const t = token(c, 'u');
+        const limited = t && overPageLimit(c);
+        if (limited) return limited;
         const prefs = t ? await loadPreferences(deps.orm.em.getKnex(), t.recipientId) : null;
         return t && prefs ? html(c, preferencesPage(t.raw, prefs.channels, false)) : html(c, neutralPage(), 404);
       })
       .post('/p/:token', async (c) => {
         const t = token(c, 'u');
+        const limited = t && overPageLimit(c);
+        if (limited) return limited;
         const prefs = t ? await loadPreferences(deps.orm.em.getKnex(), t.recipientId) : null;
         if (!t || !prefs) return html(c, neutralPage(), 404);
         const form = await c.req.parseBody({ all: true }).catch(() => ({}) as Record<string, unknown>);
