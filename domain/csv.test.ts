@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CsvReader, parseCsv } from './csv.ts';
+import { csvLine, CsvReader, neutraliseCell, parseCsv, toCsv } from './csv.ts';
 
 describe('parseCsv', () => {
   it('reads plain, quoted and empty fields with their line numbers', () => {
@@ -63,5 +63,33 @@ describe('CsvReader', () => {
       expect(records).toEqual(whole);
     }
     expect(whole.map((r) => r.line)).toEqual([1, 2, 3, 5]);
+  });
+});
+
+describe('writing CSV for spreadsheets', () => {
+  it('neutralises cells a spreadsheet would run as a formula', () => {
+    for (const evil of ['=HYPERLINK("http://x.io","hi")', '+1+1', '-2+3', '@SUM(A1)', '\t=1', '\r=1', '-cmd|calc!A0']) {
+      expect(neutraliseCell(evil)).toBe(`'${evil}`);
+    }
+    expect(neutraliseCell('Betteridge NY')).toBe('Betteridge NY');
+    expect(neutraliseCell('a=b')).toBe('a=b');
+  });
+
+  it('writes figures, negative ones too, as numbers', () => {
+    expect(neutraliseCell('-3000.00')).toBe('-3000.00');
+    expect(neutraliseCell(-75)).toBe('-75');
+    expect(neutraliseCell(null)).toBe('');
+    expect(neutraliseCell(Number.NaN)).toBe('');
+  });
+
+  it('quotes what needs quoting and reads back to the neutralised values', () => {
+    expect(csvLine(['a,b', 'say "hi"', '=1+1', 12.5])).toBe(`"a,b","say ""hi""",'=1+1,12.5`);
+    const text = toCsv(['name', 'note'], [['Ann', 'line\nbreak'], ['=cmd', null]]);
+    expect(text.endsWith('\r\n')).toBe(true);
+    expect(parseCsv(text).map((r) => r.fields)).toEqual([
+      ['name', 'note'],
+      ['Ann', 'line\nbreak'],
+      ["'=cmd", ''],
+    ]);
   });
 });

@@ -155,3 +155,30 @@ export function parseCsv(text: string, options?: CsvOptions): CsvRecord[] {
   const reader = new CsvReader(options);
   return [...reader.push(text), ...reader.end()];
 }
+
+/**
+ * A cell a spreadsheet will not run: text starting with `=`, `+`, `-`, `@`, a tab or a carriage
+ * return gets a leading apostrophe (OWASP's advice for CSV injection). A plain decimal number
+ * ("-3000.00") is no formula and is written as it is, so a loss stays a number in the sheet.
+ */
+export function neutraliseCell(value: string | number | null | undefined): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '';
+  if (/^-?\d+(\.\d+)?$/.test(value)) return value;
+  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+}
+
+/** One RFC 4180 record: fields neutralised, then quoted where they hold a comma, quote or line break. */
+export function csvLine(values: readonly (string | number | null | undefined)[]): string {
+  return values
+    .map((v) => {
+      const cell = neutraliseCell(v);
+      return /[",\r\n]/.test(cell) ? `"${cell.replace(/"/g, '""')}"` : cell;
+    })
+    .join(',');
+}
+
+/** A whole CSV document with a header row, CRLF line ends as RFC 4180 has them. */
+export function toCsv(header: readonly string[], rows: readonly (readonly (string | number | null | undefined)[])[]): string {
+  return [csvLine(header), ...rows.map(csvLine)].join('\r\n') + '\r\n';
+}
