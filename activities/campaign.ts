@@ -4,6 +4,8 @@
  * Every one is idempotent, because Temporal may run any of them again.
  */
 import type { Knex, MikroORM } from '@mikro-orm/postgresql';
+import { ApplicationFailure } from '@temporalio/common';
+import { isTrackedChannel } from '../domain/campaign-rules.ts';
 import { compileSegment } from '../domain/segment-sql.ts';
 import type { SegmentRule } from '../domain/segment-types.ts';
 import type { Counts } from '../workflows/campaign-messages.ts';
@@ -114,6 +116,10 @@ export function createCampaignBookkeeping(orm: MikroORM) {
         )
       ).rows[0];
       if (!campaign) throw new Error(`campaign ${ref.campaignId} not found`);
+      // The last line of defence behind the API's refusal: a tracked-only campaign never gets recipients.
+      if (isTrackedChannel(campaign.primary_channel)) {
+        throw ApplicationFailure.nonRetryable(`campaign ${ref.campaignId} is on ${campaign.primary_channel}, a tracked-only channel: it is never sent`, 'TrackedOnlyCampaign');
+      }
       const segments = await tx.raw<{ rows: { rules: (SegmentRule | null)[] }[] }>(
         `select array[cs.demographic_criteria, cs.behavioral_criteria, cs.geographic_criteria, cs.psychographic_criteria, s.rules] as rules
          from campaign_segments cs left join segments s on s.id = cs.segment_id where cs.campaign_id = ?`,

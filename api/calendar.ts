@@ -1,13 +1,13 @@
 /** GET /api/calendar: campaigns scheduled or running in a date range, by channel, for the console's calendar. */
 import { createRoute } from '@hono/zod-openapi';
-import { CAMPAIGN_CHANNELS } from '../domain/campaign-rules.ts';
+import { ALL_CAMPAIGN_CHANNELS } from '../domain/campaign-rules.ts';
 import { CAMPAIGN_STATES } from '../domain/campaign-states.ts';
 import { ValidationError } from '../domain/errors.ts';
 import { sqlOf } from '../db/sql.ts';
 import { errors, InstantQuery, json, router, secured, z } from './openapi.ts';
 
 const Entry = z
-  .object({ id: z.uuid(), code: z.string(), name: z.string(), channel: z.enum(CAMPAIGN_CHANNELS), status: z.enum(CAMPAIGN_STATES), startAt: z.string(), endAt: z.string() })
+  .object({ id: z.uuid(), code: z.string(), name: z.string(), channel: z.enum(ALL_CAMPAIGN_CHANNELS), status: z.enum(CAMPAIGN_STATES), startAt: z.string(), endAt: z.string() })
   .openapi('CalendarEntry');
 
 const MAX_RANGE_DAYS = 400;
@@ -23,7 +23,7 @@ export function calendarRoutes() {
       query: z.object({
         from: InstantQuery,
         to: InstantQuery,
-        channel: z.enum(CAMPAIGN_CHANNELS).optional(),
+        channel: z.enum(ALL_CAMPAIGN_CHANNELS).optional(),
       }),
     },
     responses: { 200: json(z.object({ items: z.array(Entry) }), 'Entries in the range'), ...errors() },
@@ -46,7 +46,7 @@ export function calendarRoutes() {
           id: r.id,
           code: r.code,
           name: r.name,
-          channel: r.primary_channel as (typeof CAMPAIGN_CHANNELS)[number],
+          channel: r.primary_channel as (typeof ALL_CAMPAIGN_CHANNELS)[number],
           status: r.status as (typeof CAMPAIGN_STATES)[number],
           startAt: new Date(r.start_at).toISOString(),
           endAt: new Date(r.end_at).toISOString(),

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { ConflictError, ValidationError, type FieldIssue } from './errors.ts';
 import {
+  ALL_CAMPAIGN_CHANNELS,
+  CAMPAIGN_CHANNELS,
+  TRACKED_CHANNELS,
+  isTrackedChannel,
   assertDeletable,
   campaignCodeProblem,
   canHardDelete,
@@ -99,8 +103,15 @@ describe('validateCampaignDraft', () => {
       { field: 'description', message: 'must be at most 5000 characters' },
       { field: 'type', message: 'must be one of promotional, newsletter, announcement, product_launch, event, seasonal, loyalty, reengagement, survey' },
       { field: 'category', message: 'must be one of acquisition, awareness, engagement, conversion, retention, upsell' },
-      { field: 'channel', message: 'must be one of email, sms, push, whatsapp, webhook' },
+      { field: 'channel', message: 'must be one of email, sms, push, whatsapp, webhook, paid_ads, social, organic, direct_mail' },
     ]);
+  });
+
+  it('accepts a tracked-only channel, which is told apart from the sending ones', () => {
+    expect(validateCampaignDraft({ ...VALID, channel: 'paid_ads' }, ctx()).draft.channel).toBe('paid_ads');
+    expect(TRACKED_CHANNELS.filter((c) => (CAMPAIGN_CHANNELS as readonly string[]).includes(c))).toEqual([]);
+    expect(ALL_CAMPAIGN_CHANNELS.filter(isTrackedChannel)).toEqual(['paid_ads', 'social', 'organic', 'direct_mail']);
+    expect(isTrackedChannel('email')).toBe(false);
   });
 
   it('checks the dates: format, order, past, scheduling window, longest run', () => {

@@ -20,8 +20,25 @@ import { normalizeAmount } from './money.ts';
 import { isStorableText } from './text.ts';
 import { segmentIssues, type FieldCatalogue } from './segment-rules.ts';
 
+/** The channels Herald sends through: only these ever reach a workflow, a recipient row or an adapter. */
 export const CAMPAIGN_CHANNELS = ['email', 'sms', 'push', 'whatsapp', 'webhook'] as const;
 export type CampaignChannel = (typeof CAMPAIGN_CHANNELS)[number];
+
+/**
+ * Channels Herald does not send through (seed 003's paid ads, social and organic; seed 000's direct
+ * mail): a campaign on one is tracked, not sent. Its figures arrive per day through the metrics API
+ * or a CSV import, and its submit is refused, so it never snapshots an audience.
+ */
+export const TRACKED_CHANNELS = ['paid_ads', 'social', 'organic', 'direct_mail'] as const;
+export type TrackedChannel = (typeof TRACKED_CHANNELS)[number];
+
+/** Every channel a campaign may be on: the sending ones, then the tracked-only ones. */
+export const ALL_CAMPAIGN_CHANNELS = [...CAMPAIGN_CHANNELS, ...TRACKED_CHANNELS] as const;
+export type AnyCampaignChannel = (typeof ALL_CAMPAIGN_CHANNELS)[number];
+
+export function isTrackedChannel(channel: string): channel is TrackedChannel {
+  return (TRACKED_CHANNELS as readonly string[]).includes(channel);
+}
 
 export const CAMPAIGN_TYPES = [
   'promotional',
@@ -112,7 +129,7 @@ export interface CampaignDraft {
   description: string | null;
   type: CampaignType;
   category: CampaignCategory | null;
-  channel: CampaignChannel;
+  channel: AnyCampaignChannel;
   startAt: Date;
   endAt: Date;
   budget: string;
@@ -163,7 +180,7 @@ export function validateCampaignDraft(input: CampaignDraftInput, ctx: DraftConte
   if (category !== null && !oneOf(category, CAMPAIGN_CATEGORIES)) add('category', `must be one of ${CAMPAIGN_CATEGORIES.join(', ')}`);
 
   if (input.channel == null || input.channel === '') add('channel', 'is required');
-  else if (!oneOf(input.channel, CAMPAIGN_CHANNELS)) add('channel', `must be one of ${CAMPAIGN_CHANNELS.join(', ')}`);
+  else if (!oneOf(input.channel, ALL_CAMPAIGN_CHANNELS)) add('channel', `must be one of ${ALL_CAMPAIGN_CHANNELS.join(', ')}`);
 
   const instant = (field: 'startAt' | 'endAt'): Date | null => {
     const raw = input[field];
@@ -187,7 +204,7 @@ export function validateCampaignDraft(input: CampaignDraftInput, ctx: DraftConte
 
   const warnings: FieldIssue[] = [];
   let conflicts: CalendarEntry[] = [];
-  if (startAt && endAt && oneOf(input.channel, CAMPAIGN_CHANNELS) && ctx.calendar) {
+  if (startAt && endAt && oneOf(input.channel, ALL_CAMPAIGN_CHANNELS) && ctx.calendar) {
     conflicts = findSchedulingConflicts({ id: input.id ?? null, channel: input.channel, startAt, endAt }, ctx.calendar);
     if (conflicts.length > 0) (ctx.company.blockChannelOverlap ? issues : warnings).push(conflictIssue(input.channel, conflicts));
   }
@@ -201,7 +218,7 @@ export function validateCampaignDraft(input: CampaignDraftInput, ctx: DraftConte
     description,
     type: input.type as CampaignType,
     category: category as CampaignCategory | null,
-    channel: input.channel as CampaignChannel,
+    channel: input.channel as AnyCampaignChannel,
     startAt: startAt!,
     endAt: endAt!,
     budget,

@@ -13,6 +13,7 @@ import { Migration20261124141444_tracking } from './Migration20261124141444_trac
 import { Migration20261124143505_outbox_events } from './Migration20261124143505_outbox_events.ts';
 import { Migration20261124145607_approval_second_factor } from './Migration20261124145607_approval_second_factor.ts';
 import { Migration20261124165720_campaign_channel_metrics } from './Migration20261124165720_campaign_channel_metrics.ts';
+import { Migration20261124170116_attribution } from './Migration20261124170116_attribution.ts';
 
 export const MIGRATIONS = [
   { name: 'Migration20261124111508_initial', class: Migration20261124111508_initial },
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   { name: 'Migration20261124143505_outbox_events', class: Migration20261124143505_outbox_events },
   { name: 'Migration20261124145607_approval_second_factor', class: Migration20261124145607_approval_second_factor },
   { name: 'Migration20261124165720_campaign_channel_metrics', class: Migration20261124165720_campaign_channel_metrics },
+  { name: 'Migration20261124170116_attribution', class: Migration20261124170116_attribution },
 ];

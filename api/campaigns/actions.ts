@@ -21,7 +21,7 @@ import {
   stopSignal,
   type CampaignStateView,
 } from '../../workflows/campaign-messages.ts';
-import { validateCampaignSubmission } from '../../domain/campaign-rules.ts';
+import { isTrackedChannel, validateCampaignSubmission } from '../../domain/campaign-rules.ts';
 import { approvalRequirement } from '../../domain/campaign-budget.ts';
 import { ConflictError, ForbiddenError, ValidationError } from '../../domain/errors.ts';
 import type { SegmentRule } from '../../domain/segment-types.ts';
@@ -142,6 +142,14 @@ export function campaignActionRoutes(deps: AppDeps) {
         throw new ConflictError(`this campaign was already submitted (it is ${campaign.status})`, 'invalid_state', { state: campaign.status });
       }
       if (await isRunning(id)) throw new ConflictError('this campaign was already submitted: its workflow is running', 'invalid_state', { state: campaign.status });
+      // Tracked-only: Herald does not send on this channel, so there is nothing to submit, approve or snapshot.
+      if (isTrackedChannel(campaign.channel)) {
+        throw new ConflictError(
+          `a ${campaign.channel} campaign is tracked, not sent: record its daily figures with POST /api/campaigns/${id}/metrics or a CSV import`,
+          'tracked_only',
+          { channel: campaign.channel },
+        );
+      }
       requireContentFor(campaign);
       const policy = await companyPolicy(em, caller.companyId);
       const rule = await audienceRule(em, id);

@@ -1,5 +1,5 @@
 /** What the campaign routes accept and return, described once for validation, types and the OpenAPI document. */
-import { CAMPAIGN_CATEGORIES, CAMPAIGN_CHANNELS, CAMPAIGN_TYPES } from '../../domain/campaign-rules.ts';
+import { ALL_CAMPAIGN_CHANNELS, CAMPAIGN_CATEGORIES, CAMPAIGN_TYPES } from '../../domain/campaign-rules.ts';
 import { CAMPAIGN_STATES } from '../../domain/campaign-states.ts';
 import { APPROVAL_STATUSES } from '../../db/entities/campaign.ts';
 import { z } from '../openapi-zod.ts';
@@ -46,7 +46,7 @@ const editable = {
   description: z.string().max(5000).nullable(),
   type: z.enum(CAMPAIGN_TYPES),
   category: z.enum(CAMPAIGN_CATEGORIES).nullable(),
-  channel: z.enum(CAMPAIGN_CHANNELS),
+  channel: z.enum(ALL_CAMPAIGN_CHANNELS),
   startAt: Instant,
   endAt: Instant,
   budget: Money,
@@ -100,7 +100,7 @@ export const CampaignSummary = z
     name: z.string(),
     type: z.enum(CAMPAIGN_TYPES),
     category: z.enum(CAMPAIGN_CATEGORIES).nullable(),
-    channel: z.enum(CAMPAIGN_CHANNELS),
+    channel: z.enum(ALL_CAMPAIGN_CHANNELS),
     status: z.enum(CAMPAIGN_STATES),
     approvalStatus: z.enum(APPROVAL_STATUSES),
     startAt: z.string(),
@@ -147,7 +147,7 @@ export const CampaignListQuery = z.object({
   q: z.string().max(200).optional().openapi({ description: 'Free text over name, code and description' }),
   status: csv(CAMPAIGN_STATES).openapi({ description: 'Comma-separated states', example: 'sending,paused' }),
   type: csv(CAMPAIGN_TYPES),
-  channel: csv(CAMPAIGN_CHANNELS),
+  channel: csv(ALL_CAMPAIGN_CHANNELS),
   approvalStatus: csv(APPROVAL_STATUSES),
   creator: z.uuid().optional(),
   from: InstantQuery.optional().openapi({ description: 'Campaigns running at or after this instant' }),

@@ -1,5 +1,5 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
-import { CAMPAIGN_CATEGORIES, CAMPAIGN_CHANNELS, CAMPAIGN_TYPES } from '../../domain/campaign-rules.ts';
+import { ALL_CAMPAIGN_CHANNELS, CAMPAIGN_CATEGORIES, CAMPAIGN_CHANNELS, CAMPAIGN_TYPES } from '../../domain/campaign-rules.ts';
 import { CAMPAIGN_STATES } from '../../domain/campaign-states.ts';
 import { CompanySchema } from './company.ts';
 import { UserSchema } from './user.ts';
@@ -56,7 +56,8 @@ export const CampaignSchema = defineEntity({
     description: p.text().nullable(),
     type: p.enum([...CAMPAIGN_TYPES]),
     category: p.enum([...CAMPAIGN_CATEGORIES]).nullable(),
-    primaryChannel: p.enum([...CAMPAIGN_CHANNELS]),
+    /** A sending channel, or a tracked-only one (paid ads, social, organic, direct mail) that is never sent. */
+    primaryChannel: p.enum([...ALL_CAMPAIGN_CHANNELS]),
     channels: p.array().columnType('text[]').default('{}'),
     status: p.enum([...CAMPAIGN_STATES]).default('draft'),
     approvalStatus: p.enum([...APPROVAL_STATUSES]).default('not_required'),

@@ -17,7 +17,6 @@ export const CampaignChannelMetricSchema = defineEntity({
   filters: tenantFilter,
   uniques: [{ name: 'campaign_channel_metrics_campaign_channel_day_unique', properties: ['campaign', 'channel', 'day'] }],
   indexes: [{ properties: ['company', 'day'] }],
-  checks: [{ name: 'campaign_channel_metrics_source_check', expression: `source in ('api', 'csv')` }],
   properties: {
     id: p.bigint('number').primary().autoincrement(),
     company: () => p.manyToOne(CompanySchema).ref().deleteRule('cascade'),
@@ -32,7 +31,7 @@ export const CampaignChannelMetricSchema = defineEntity({
     conversions: p.bigint('number').default(0),
     revenue: p.decimal().precision(18).scale(4).defaultRaw('0'),
     spend: p.decimal().precision(18).scale(4).defaultRaw('0'),
-    source: p.string().length(16),
+    source: p.enum([...CHANNEL_METRIC_SOURCES]).columnType('varchar(16)'),
     updatedAt: p.datetime().defaultRaw('now()').onCreate(() => new Date()).onUpdate(() => new Date()),
     updatedBy: () => p.manyToOne(UserSchema).ref().nullable().fieldName('updated_by').deleteRule('set null'),
   },

@@ -8,6 +8,7 @@ import { CampaignRecipientSchema, MessageEventSchema } from './delivery.ts';
 import { ConversionSchema, OrderSchema, SpendEntrySchema } from './revenue.ts';
 import { CampaignFunnelSchema, CampaignPerformanceMetricSchema } from './rollups.ts';
 import { CampaignChannelMetricSchema } from './channel-metrics.ts';
+import { ApiKeySchema } from './api-key.ts';
 import { ApprovalSchema, AuditLogSchema, NotificationSchema } from './governance.ts';
 import { ProviderRateLimitSchema } from './rate-limit.ts';
 import { IdempotencyKeySchema, RefreshTokenSchema } from './auth.ts';
@@ -25,6 +26,7 @@ export * from './tracking.ts';
 export * from './revenue.ts';
 export * from './rollups.ts';
 export * from './channel-metrics.ts';
+export * from './api-key.ts';
 export * from './governance.ts';
 export * from './rate-limit.ts';
 export * from './auth.ts';
@@ -54,6 +56,7 @@ export const TENANT_ENTITIES = [
   CampaignPerformanceMetricSchema,
   CampaignFunnelSchema,
   CampaignChannelMetricSchema,
+  ApiKeySchema,
   ApprovalSchema,
   AuditLogSchema,
   NotificationSchema,
