@@ -4,7 +4,7 @@
  * or that the user may not use. Routes are signed-in only unless `meta.public`.
  */
 import { createRouter, createWebHistory } from 'vue-router';
-import { mdiBullhornOutline, mdiCheckDecagramOutline, mdiHeartPulse } from '@mdi/js';
+import { mdiBullhornOutline, mdiCheckDecagramOutline, mdiHeartPulse, mdiHomeOutline } from '@mdi/js';
 import { refresh, session, signedIn, type Permission } from '../api/session.ts';
 
 declare module 'vue-router' {
@@ -21,11 +21,19 @@ declare module 'vue-router' {
 
 export const router = createRouter({
   history: createWebHistory(import.meta.env.BASE_URL),
+  // A link to a part of a page (#history-title) scrolls to it once the page has drawn it.
+  scrollBehavior(to, _from, saved) {
+    if (saved) return saved;
+    if (to.hash) return new Promise((resolve) => setTimeout(() => resolve(document.querySelector(to.hash) ? { el: to.hash, top: 72 } : { top: 0 }), 500));
+    return { top: 0 };
+  },
   routes: [
-    { path: '/', redirect: { name: 'campaigns' } },
+    { path: '/', name: 'home', component: () => import('../pages/HomePage.vue'), meta: { title: 'Home', nav: { icon: mdiHomeOutline, permission: 'read' } } },
     { path: '/sign-in', name: 'sign-in', component: () => import('../pages/SignInPage.vue'), meta: { title: 'Sign in', public: true, bare: true } },
     { path: '/campaigns', name: 'campaigns', component: () => import('../pages/CampaignsPage.vue'), meta: { title: 'Campaigns', nav: { icon: mdiBullhornOutline, permission: 'read' } } },
+    { path: '/campaigns/new', name: 'campaign-new', component: () => import('../pages/CampaignWizardPage.vue'), meta: { title: 'New campaign' } },
     { path: '/campaigns/:id([0-9a-f-]{36})', name: 'campaign', component: () => import('../pages/CampaignDetailPage.vue'), meta: { title: 'Campaign' } },
+    { path: '/campaigns/:id([0-9a-f-]{36})/edit', name: 'campaign-edit', component: () => import('../pages/CampaignWizardPage.vue'), meta: { title: 'Edit campaign' } },
     { path: '/approvals', name: 'approvals', component: () => import('../pages/ApprovalsPage.vue'), meta: { title: 'Approvals', nav: { icon: mdiCheckDecagramOutline, permission: 'approve' } } },
     { path: '/system', name: 'system', component: () => import('../pages/SystemPage.vue'), meta: { title: 'System', nav: { icon: mdiHeartPulse }, public: true } },
     { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('../pages/NotFoundPage.vue'), meta: { title: 'Page not found', public: true } },
