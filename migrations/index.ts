@@ -14,6 +14,7 @@ import { Migration20261124143505_outbox_events } from './Migration20261124143505
 import { Migration20261124145607_approval_second_factor } from './Migration20261124145607_approval_second_factor.ts';
 import { Migration20261124165720_campaign_channel_metrics } from './Migration20261124165720_campaign_channel_metrics.ts';
 import { Migration20261124170116_attribution } from './Migration20261124170116_attribution.ts';
+import { Migration20261124171000_analytics_rollups } from './Migration20261124171000_analytics_rollups.ts';
 
 export const MIGRATIONS = [
   { name: 'Migration20261124111508_initial', class: Migration20261124111508_initial },
@@ -27,4 +28,5 @@ export const MIGRATIONS = [
   { name: 'Migration20261124145607_approval_second_factor', class: Migration20261124145607_approval_second_factor },
   { name: 'Migration20261124165720_campaign_channel_metrics', class: Migration20261124165720_campaign_channel_metrics },
   { name: 'Migration20261124170116_attribution', class: Migration20261124170116_attribution },
+  { name: 'Migration20261124171000_analytics_rollups', class: Migration20261124171000_analytics_rollups },
 ];

@@ -12,13 +12,13 @@ export async function segmentsOf(em: EntityManager, companyId: string, campaignI
   return res.rows;
 }
 
-/** Totals over the campaign-wide daily rollup rows; null before anything was recorded. */
+/** Totals over the campaign's daily rollup rows (every channel and variant); null before anything was recorded. */
 export async function performanceOf(em: EntityManager, companyId: string, campaignId: string): Promise<Record<string, unknown> | null> {
   const res = await sqlOf(em).raw<{ rows: Record<string, string | null>[] }>(
     `select count(*) as n, sum(sent) as sent, sum(delivered) as delivered, sum(opens) as opens, sum(unique_opens) as "uniqueOpens", sum(clicks) as clicks,
             sum(unique_clicks) as "uniqueClicks", sum(bounces) as bounces, sum(complaints) as complaints, sum(unsubscribes) as unsubscribes, sum(leads) as leads,
             sum(conversions) as conversions, sum(revenue)::text as revenue, sum(cost)::text as cost
-       from campaign_performance_metrics where campaign_id = ? and company_id = ? and period = 'day' and user_id is null and team_id is null and channel is null`,
+       from campaign_performance_metrics where campaign_id = ? and company_id = ? and period = 'day' and user_id is null and team_id is null`,
     [campaignId, companyId],
   );
   const r = res.rows[0]!;

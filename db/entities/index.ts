@@ -8,6 +8,13 @@ import { CampaignRecipientSchema, MessageEventSchema } from './delivery.ts';
 import { ConversionSchema, OrderSchema, SpendEntrySchema } from './revenue.ts';
 import { CampaignFunnelSchema, CampaignPerformanceMetricSchema } from './rollups.ts';
 import { CampaignChannelMetricSchema } from './channel-metrics.ts';
+import {
+  CampaignEngagementHourSchema,
+  CampaignLinkClickSchema,
+  CampaignRegionMetricSchema,
+  CampaignRetailerMetricSchema,
+  MessageEngagementSchema,
+} from './rollup-breakdowns.ts';
 import { ApiKeySchema } from './api-key.ts';
 import { ApprovalSchema, AuditLogSchema, NotificationSchema } from './governance.ts';
 import { ProviderRateLimitSchema } from './rate-limit.ts';
@@ -26,6 +33,7 @@ export * from './tracking.ts';
 export * from './revenue.ts';
 export * from './rollups.ts';
 export * from './channel-metrics.ts';
+export * from './rollup-breakdowns.ts';
 export * from './api-key.ts';
 export * from './governance.ts';
 export * from './rate-limit.ts';
@@ -56,6 +64,11 @@ export const TENANT_ENTITIES = [
   CampaignPerformanceMetricSchema,
   CampaignFunnelSchema,
   CampaignChannelMetricSchema,
+  CampaignRegionMetricSchema,
+  CampaignRetailerMetricSchema,
+  CampaignEngagementHourSchema,
+  CampaignLinkClickSchema,
+  MessageEngagementSchema,
   ApiKeySchema,
   ApprovalSchema,
   AuditLogSchema,

@@ -1,6 +1,6 @@
 /**
- * Set-based seeding of the high-volume rows: a newsletter's recipients and engagement events, the
- * daily rollups computed from whatever a campaign has, and the suppression list implied by the
+ * Set-based seeding of the high-volume rows: a newsletter's recipients and engagement events (the
+ * rollups follow from them by the tables' triggers), and the suppression list implied by the
  * contacts' markers. Outcomes are hashes of the recipient's `seq`, so they are deterministic.
  */
 import type { RunSql } from './sql.ts';
@@ -55,42 +55,6 @@ cross join lateral (
 ) as e(type, link_index, url, automated, at, keep)
 where r.campaign_id = $1::uuid and e.keep`;
 
-/**
- * Daily rollups of one campaign from its rows: sends and events by the day they happened,
- * conversions (`leads` = type lead, `conversions` = every other type), completed orders, spend
- * entries, and the per-message cost of each send. Human opens only; each recipient opens and
- * clicks at most once in the seed, so unique counts equal totals.
- * $1 campaign, $2 per-message cost.
- */
-const DAILY_ROLLUP = `
-insert into campaign_performance_metrics (company_id, campaign_id, channel, period, period_start, period_end,
-  sent, delivered, impressions, reach, opens, unique_opens, clicks, unique_clicks, bounces, complaints, unsubscribes,
-  leads, opportunities, conversions, revenue, cost)
-select cp.company_id, cp.id, null, 'day', d.day, d.day,
-       sum(d.sent), sum(d.delivered), sum(d.opens), sum(d.opens), sum(d.opens), sum(d.opens), sum(d.clicks), sum(d.clicks),
-       sum(d.bounces), 0, 0, sum(d.leads), 0, sum(d.conversions), sum(d.revenue), sum(d.cost)
-from campaigns cp
-cross join lateral (
-  select (r.sent_at at time zone 'UTC')::date as day, 1 as sent, 0 as delivered, 0 as opens, 0 as clicks, 0 as bounces,
-         0 as leads, 0 as conversions, 0::numeric as revenue, $2::numeric as cost
-    from campaign_recipients r where r.campaign_id = cp.id and r.sent_at is not null
-  union all
-  select (e.occurred_at at time zone 'UTC')::date, 0, (e.type = 'delivered')::int, (e.type = 'opened' and not e.automated)::int,
-         (e.type = 'clicked')::int, (e.type = 'bounced_hard')::int, 0, 0, 0, 0
-    from message_events e where e.campaign_id = cp.id
-  union all
-  select (v.occurred_at at time zone 'UTC')::date, 0, 0, 0, 0, 0, (v.type = 'lead')::int, (v.type <> 'lead')::int, v.value, 0
-    from conversions v where v.campaign_id = cp.id
-  union all
-  select (o.ordered_at at time zone 'UTC')::date, 0, 0, 0, 0, 0, 0, 0, o.order_value, 0
-    from orders o where o.campaign_id = cp.id and o.status = 'completed'
-  union all
-  select s.incurred_on, 0, 0, 0, 0, 0, 0, 0, 0, s.amount
-    from spend_entries s where s.campaign_id = cp.id
-) d
-where cp.id = $1::uuid
-group by cp.company_id, cp.id, d.day`;
-
 /** The do-not-contact list the contacts' markers and SMS STOP replies imply. $1 company. */
 const SUPPRESSIONS = `
 insert into suppressions (company_id, channel, address, reason, source, created_at)
@@ -110,10 +74,6 @@ on conflict do nothing`;
 export async function seedNewsletterActivity(sql: RunSql, companyId: string, campaignId: string, start: Date, links: string[]): Promise<void> {
   await sql(NEWSLETTER_RECIPIENTS, [companyId, campaignId, start.toISOString()]);
   await sql(NEWSLETTER_EVENTS, [campaignId, links]);
-}
-
-export async function seedDailyRollups(sql: RunSql, campaignId: string, costPerMessage: string): Promise<number> {
-  return (await sql(DAILY_ROLLUP, [campaignId, costPerMessage])).rowCount;
 }
 
 export async function seedSuppressions(sql: RunSql, companyId: string): Promise<number> {

@@ -1,0 +1,290 @@
+/**
+ * The one way to read campaign figures: from the rollups the fact tables' triggers keep current
+ * (migrations/…_analytics_rollups.ts), one SQL statement per call, never a scan of raw events.
+ * Counts are numbers, money is a decimal string. Per user and team come from campaigns.created_by
+ * and users.team_id, joined at read time.
+ */
+import type { Knex } from '@mikro-orm/postgresql';
+import { ValidationError } from '../../domain/errors.ts';
+
+export interface FactFilter {
+  companyId: string;
+  /** YYYY-MM-DD, inclusive, a local day in the company's time zone. */
+  from?: string;
+  /** YYYY-MM-DD, inclusive. */
+  to?: string;
+  channels?: string[];
+  campaignIds?: string[];
+  regions?: string[];
+  teamIds?: string[];
+  userIds?: string[];
+}
+
+export type FactDimension = 'campaign' | 'channel' | 'variant' | 'day' | 'week' | 'month' | 'region' | 'user' | 'team';
+export const FACT_DIMENSIONS: readonly FactDimension[] = ['campaign', 'channel', 'variant', 'day', 'week', 'month', 'region', 'user', 'team'];
+
+export interface FactRow {
+  keys: Partial<Record<FactDimension, string | null>>;
+  sent: number;
+  delivered: number;
+  failed: number;
+  bounces: number;
+  complaints: number;
+  unsubscribes: number;
+  opens: number;
+  uniqueOpens: number;
+  clicks: number;
+  uniqueClicks: number;
+  impressions: number;
+  reach: number;
+  leads: number;
+  qualifiedLeads: number;
+  opportunities: number;
+  conversions: number;
+  orders: number;
+  conversionRevenue: string;
+  orderRevenue: string;
+  revenue: string;
+  cost: string;
+}
+
+const COUNTS = [
+  ['sent', 'sent'],
+  ['delivered', 'delivered'],
+  ['failed', 'failed'],
+  ['bounces', 'bounces'],
+  ['complaints', 'complaints'],
+  ['unsubscribes', 'unsubscribes'],
+  ['opens', 'opens'],
+  ['uniqueOpens', 'unique_opens'],
+  ['clicks', 'clicks'],
+  ['uniqueClicks', 'unique_clicks'],
+  ['impressions', 'impressions'],
+  ['reach', 'reach'],
+  ['leads', 'leads'],
+  ['qualifiedLeads', 'qualified_leads'],
+  ['opportunities', 'opportunities'],
+  ['conversions', 'conversions'],
+  ['orders', 'orders'],
+] as const;
+const MONEY = [
+  ['conversionRevenue', 'conversion_revenue'],
+  ['orderRevenue', 'order_revenue'],
+  ['revenue', 'revenue'],
+  ['cost', 'cost'],
+] as const;
+
+const DAY_RE = /^\d{4}-\d{2}-\d{2}$/;
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function validDay(field: string, v: string | undefined): void {
+  if (v === undefined) return;
+  const d = new Date(`${v}T00:00:00Z`);
+  if (!DAY_RE.test(v) || Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== v) throw ValidationError.field(field, 'must be a date, YYYY-MM-DD');
+}
+
+function validIds(field: string, ids: string[] | undefined): void {
+  const bad = ids?.findIndex((id) => !UUID_RE.test(id)) ?? -1;
+  if (bad >= 0) throw ValidationError.field(`${field}[${bad}]`, 'must be a UUID');
+}
+
+/** Bad filter values become a 422 naming the field, never a database error. */
+export function checkFilter(f: FactFilter): void {
+  validIds('companyId', [f.companyId]);
+  validDay('from', f.from);
+  validDay('to', f.to);
+  if (f.from && f.to && f.from > f.to) throw ValidationError.field('from', 'must not be after `to`');
+  validIds('campaignIds', f.campaignIds);
+  validIds('teamIds', f.teamIds);
+  validIds('userIds', f.userIds);
+}
+
+interface Source {
+  table: string;
+  day: string;
+  /** Extra conditions of the table (the seed-000 table's campaign-wide day rows). */
+  where: string;
+}
+
+const MAIN: Source = { table: 'campaign_performance_metrics', day: 'm.period_start', where: `and m.period = 'day' and m.user_id is null and m.team_id is null` };
+const REGION: Source = { table: 'campaign_region_metrics', day: 'm.day', where: '' };
+
+function keyExpr(d: FactDimension, s: Source): string {
+  switch (d) {
+    case 'campaign':
+      return 'm.campaign_id::text';
+    case 'channel':
+      return 'm.channel';
+    case 'variant':
+      return `nullif(m.variant, '')`;
+    case 'region':
+      return `nullif(m.region, '')`;
+    case 'day':
+      return `to_char(${s.day}, 'YYYY-MM-DD')`;
+    case 'week':
+      return `to_char(date_trunc('week', ${s.day}), 'YYYY-MM-DD')`;
+    case 'month':
+      return `to_char(${s.day}, 'YYYY-MM')`;
+    case 'user':
+      return 'c.created_by_id::text';
+    case 'team':
+      return 'u.team_id::text';
+  }
+}
+
+/** The WHERE clause shared by every reader: company, days, channels, campaigns, owners. */
+function conditions(f: FactFilter, day: string, bindings: Knex.RawBinding[], opts: { regions: boolean; channels?: boolean }): string {
+  const out = ['m.company_id = ?'];
+  bindings.push(f.companyId);
+  const add = (cond: string, value: Knex.RawBinding) => {
+    out.push(cond);
+    bindings.push(value);
+  };
+  if (f.from) add(`${day} >= ?::date`, f.from);
+  if (f.to) add(`${day} <= ?::date`, f.to);
+  if (f.channels && opts.channels !== false) add('m.channel = any(?::text[])', f.channels);
+  if (f.campaignIds) add('m.campaign_id = any(?::uuid[])', f.campaignIds);
+  if (f.regions && opts.regions) add('m.region = any(?::text[])', f.regions);
+  if (f.userIds) add('c.created_by_id = any(?::uuid[])', f.userIds);
+  if (f.teamIds) add('u.team_id = any(?::uuid[])', f.teamIds);
+  return out.join(' and ');
+}
+
+function ownerJoins(f: FactFilter, dims: readonly string[]): string {
+  const team = dims.includes('team') || !!f.teamIds;
+  const user = team || dims.includes('user') || !!f.userIds;
+  return `${user ? ' join campaigns c on c.id = m.campaign_id' : ''}${team ? ' left join users u on u.id = c.created_by_id' : ''}`;
+}
+
+type Raw = Record<string, string | null>;
+
+function toRow(r: Raw, groupBy: FactDimension[]): FactRow {
+  const keys: FactRow['keys'] = {};
+  groupBy.forEach((d, i) => (keys[d] = r[`k${i}`] ?? null));
+  const row = { keys } as FactRow;
+  for (const [name, col] of COUNTS) row[name] = Number(r[col] ?? 0);
+  for (const [name, col] of MONEY) row[name] = r[col] ?? '0.0000';
+  return row;
+}
+
+/**
+ * Sums of every counter over the filter, one row per combination of `groupBy` (one row in all
+ * when it is empty), ordered by the keys. `region` (as a dimension or a filter) reads the region
+ * rollup, which has no variant: asking for both is refused.
+ */
+export async function readFacts(sql: Knex, filter: FactFilter, groupBy: FactDimension[]): Promise<FactRow[]> {
+  checkFilter(filter);
+  const bad = groupBy.findIndex((d) => !FACT_DIMENSIONS.includes(d));
+  if (bad >= 0) throw ValidationError.field(`groupBy[${bad}]`, `must be one of ${FACT_DIMENSIONS.join(', ')}`);
+  if (new Set(groupBy).size !== groupBy.length) throw ValidationError.field('groupBy', 'names a dimension twice');
+  const byRegion = groupBy.includes('region') || !!filter.regions;
+  if (byRegion && groupBy.includes('variant')) throw ValidationError.field('groupBy', 'variant and region cannot be combined: the region rollup has no variant');
+  const s = byRegion ? REGION : MAIN;
+  const bindings: Knex.RawBinding[] = [];
+  const keys = groupBy.map((d, i) => `${keyExpr(d, s)} as k${i}`);
+  const sums = [...COUNTS.map(([, c]) => `coalesce(sum(m.${c}), 0)::bigint as ${c}`), ...MONEY.map(([, c]) => `coalesce(sum(m.${c}), 0)::numeric(20,4)::text as ${c}`)];
+  const where = conditions(filter, s.day, bindings, { regions: true });
+  const group = groupBy.length ? ` group by ${groupBy.map((_, i) => i + 1).join(', ')} order by ${groupBy.map((_, i) => `${i + 1} nulls last`).join(', ')}` : '';
+  const text = `select ${[...keys, ...sums].join(', ')} from ${s.table} m${ownerJoins(filter, groupBy)} where ${where} ${s.where}${group}`;
+  const res = await sql.raw<{ rows: Raw[] }>(text, bindings);
+  return res.rows.map((r) => toRow(r, groupBy));
+}
+
+export interface HeatCell {
+  /** 0 = Sunday … 6 = Saturday, of the local day in the company's time zone. */
+  weekday: number;
+  /** 0–23, local hour. */
+  hour: number;
+  opens: number;
+  clicks: number;
+}
+
+/** Human opens and clicks by weekday × hour (only cells with engagement). Regions do not apply. */
+export async function readHeatmap(sql: Knex, filter: FactFilter): Promise<HeatCell[]> {
+  checkFilter(filter);
+  if (filter.regions) throw ValidationError.field('regions', 'the engagement heat map has no region breakdown');
+  const bindings: Knex.RawBinding[] = [];
+  const where = conditions(filter, 'm.day', bindings, { regions: false });
+  const res = await sql.raw<{ rows: { weekday: number; hour: number; opens: string; clicks: string }[] }>(
+    `select extract(dow from m.day)::int as weekday, m.hour::int as hour, sum(m.opens)::bigint as opens, sum(m.clicks)::bigint as clicks
+       from campaign_engagement_hours m${ownerJoins(filter, [])} where ${where}
+      group by 1, 2 order by 1, 2`,
+    bindings,
+  );
+  return res.rows.map((r) => ({ weekday: r.weekday, hour: r.hour, opens: Number(r.opens), clicks: Number(r.clicks) }));
+}
+
+export interface LinkClicks {
+  linkIndex: number;
+  /** null: the campaign's own content. */
+  variant: string | null;
+  url: string | null;
+  clicks: number;
+  /** Messages whose first human click on this link fell in the range. */
+  uniqueClicks: number;
+}
+
+/**
+ * Human clicks per link of one campaign (`campaignId`, or the one id of `campaignIds`), most
+ * clicked first.
+ */
+export async function readLinkClicks(sql: Knex, filter: FactFilter & { campaignId?: string }): Promise<LinkClicks[]> {
+  checkFilter(filter);
+  const campaignId = filter.campaignId ?? (filter.campaignIds?.length === 1 ? filter.campaignIds[0] : undefined);
+  if (!campaignId) throw ValidationError.field('campaignId', 'clicks per link are read for one campaign');
+  validIds('campaignId', [campaignId]);
+  const bindings: Knex.RawBinding[] = [];
+  const where = conditions({ ...filter, campaignIds: [campaignId], channels: undefined, regions: undefined }, 'm.day', bindings, { regions: false });
+  const res = await sql.raw<{ rows: { link_index: number; variant: string; url: string | null; clicks: string; unique_clicks: string }[] }>(
+    `select m.link_index, m.variant, max(t.url) as url, sum(m.clicks)::bigint as clicks, sum(m.unique_clicks)::bigint as unique_clicks
+       from campaign_link_clicks m${ownerJoins(filter, [])}
+       left join tracked_links t on t.campaign_id = m.campaign_id and t.variant = m.variant and t.idx = m.link_index
+      where ${where}
+      group by m.link_index, m.variant order by 4 desc, 1, 2`,
+    bindings,
+  );
+  return res.rows.map((r) => ({ linkIndex: r.link_index, variant: r.variant || null, url: r.url, clicks: Number(r.clicks), uniqueClicks: Number(r.unique_clicks) }));
+}
+
+/** A FactRow (its `keys` empty) with who the retailer is. */
+export interface RetailerRow extends FactRow {
+  contactId: string;
+  /** attributes.retailer_name, else the contact's name, else its e-mail. */
+  name: string | null;
+  region: string | null;
+}
+
+export type RetailerRanking = 'revenue' | 'clickRate';
+
+/**
+ * Seed 004's retailer leaderboard: every retailer contact (attributes.retailer = true) with figures
+ * in the filter, ranked by attributed revenue or by click rate (unique clicks / delivered), best
+ * first; ties by name. Regions filter on the retailer's region.
+ */
+export async function readRetailerLeaderboard(sql: Knex, filter: FactFilter, rankBy: RetailerRanking = 'revenue', limit = 100): Promise<RetailerRow[]> {
+  checkFilter(filter);
+  if (rankBy !== 'revenue' && rankBy !== 'clickRate') throw ValidationError.field('rankBy', 'must be revenue or clickRate');
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw ValidationError.field('limit', 'must be an integer from 1 to 1000');
+  const bindings: Knex.RawBinding[] = [];
+  const where = conditions(filter, 'm.day', bindings, { regions: true });
+  const sums = [...COUNTS.map(([, c]) => `sum(m.${c})::bigint as ${c}`), ...MONEY.map(([, c]) => `sum(m.${c})::numeric(20,4)::text as ${c}`)];
+  const order =
+    rankBy === 'revenue'
+      ? 'sum(m.revenue) desc'
+      : 'sum(m.unique_clicks)::numeric / nullif(sum(m.delivered), 0) desc nulls last, sum(m.revenue) desc';
+  const res = await sql.raw<{ rows: (Raw & { contact_id: string; name: string | null; region: string })[] }>(
+    `select m.contact_id, max(m.region) as region,
+            coalesce(max(k.attributes ->> 'retailer_name'), nullif(trim(concat_ws(' ', max(k.first_name), max(k.last_name))), ''), max(k.email)) as name,
+            ${sums.join(', ')}
+       from campaign_retailer_metrics m${ownerJoins(filter, [])}
+       left join contacts k on k.id = m.contact_id
+      where ${where}
+      group by m.contact_id
+      order by ${order}, 3, 1
+      limit ${limit}`,
+    bindings,
+  );
+  return res.rows.map((r) => {
+    return { ...toRow(r, []), contactId: r.contact_id, name: r.name, region: r.region || null };
+  });
+}
