@@ -1,0 +1,80 @@
+/**
+ * Time series (day / week / month), breakdowns by region, retailer, user, team, variant, channel and
+ * campaign, and the weekday × hour heat map. Retailers are contacts, so their names are personal
+ * data: shown only to roles with `pii:read`, otherwise the row keeps its figures and region but no name.
+ */
+import { readHeatmap, readRetailerLeaderboard, type FactDimension } from '../../db/repositories/analytics.ts';
+import { ValidationError } from '../../domain/errors.ts';
+import { metricsOf } from '../../domain/metrics.ts';
+import { compareFractions, money4 } from '../../domain/metrics-exact.ts';
+import { fillDays } from './campaign.ts';
+import { facts, totalsOfRow, filterOf, type Scope } from './scope.ts';
+
+export const GRANULARITIES = ['day', 'week', 'month'] as const;
+export type Granularity = (typeof GRANULARITIES)[number];
+
+export const BREAKDOWNS = ['region', 'retailer', 'user', 'team', 'variant', 'channel', 'campaign'] as const;
+export type Breakdown = (typeof BREAKDOWNS)[number];
+
+export async function timeseriesView(s: Scope, granularity: Granularity) {
+  const rows = (await facts(s, [granularity])).map((r) => ({ key: r.keys[granularity] ?? null, totals: totalsOfRow(r) }));
+  const points = granularity === 'day' ? fillDays(s, rows) : rows.sort((a, b) => (a.key ?? '').localeCompare(b.key ?? ''));
+  return { range: s.range, currency: s.currency, granularity, items: points.map((p) => ({ key: p.key, label: p.key, metrics: metricsOf(p.totals, s.exponent) })) };
+}
+
+/** Names for the keys of a breakdown, read in one query per dimension. */
+async function labels(s: Scope, dimension: 'user' | 'team' | 'campaign', ids: string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const table = { user: 'users', team: 'teams', campaign: 'campaigns' }[dimension];
+  const res = await s.sql.raw<{ rows: { id: string; name: string }[] }>(`select id, name from ${table} where company_id = ? and id = any(?::uuid[])`, [s.companyId, ids as never]);
+  return new Map(res.rows.map((r) => [r.id, r.name]));
+}
+
+export interface BreakdownItem {
+  key: string | null;
+  label: string | null;
+  region?: string | null;
+  /** A retailer's name was withheld: the caller lacks pii:read. */
+  masked?: boolean;
+  metrics: ReturnType<typeof metricsOf>;
+}
+
+export async function breakdownView(s: Scope, dimension: Breakdown) {
+  if (dimension === 'variant' && s.query.region) throw ValidationError.field('query.region', 'variants cannot be broken down by region: leave region out');
+  let items: BreakdownItem[];
+  if (dimension === 'retailer') {
+    const rows = await readRetailerLeaderboard(s.sql, filterOf(s));
+    items = rows.map((r) => ({
+      key: r.contactId,
+      label: s.pii ? r.name : null,
+      region: r.region || null,
+      masked: !s.pii,
+      metrics: metricsOf(totalsOfRow(r), s.exponent),
+    }));
+  } else {
+    const rows = await facts(s, [dimension as FactDimension]);
+    const keys = rows.map((r) => r.keys[dimension as FactDimension]).filter((k): k is string => Boolean(k));
+    const names = dimension === 'user' || dimension === 'team' || dimension === 'campaign' ? await labels(s, dimension, keys) : null;
+    items = rows.map((r) => {
+      const key = r.keys[dimension as FactDimension] ?? null;
+      const label = names ? (key ? (names.get(key) ?? null) : null) : dimension === 'variant' ? key || 'control' : key || null;
+      return { key, label, metrics: metricsOf(totalsOfRow(r), s.exponent) };
+    });
+  }
+  // The leaderboard order: revenue, then clicks, then the label.
+  items.sort((a, b) => {
+    const byRevenue = compareFractions({ n: money4(b.metrics.money.revenue), d: 1n }, { n: money4(a.metrics.money.revenue), d: 1n });
+    return byRevenue || b.metrics.counts.uniqueClicks - a.metrics.counts.uniqueClicks || (a.label ?? '').localeCompare(b.label ?? '');
+  });
+  return { range: s.range, currency: s.currency, dimension, items };
+}
+
+export async function heatmapView(s: Scope) {
+  if (s.query.region) throw ValidationError.field('query.region', 'the heat map has no region breakdown: leave region out');
+  const cells = await readHeatmap(s.sql, filterOf(s));
+  return {
+    range: s.range,
+    timeZone: s.timeZone,
+    cells: cells.map((c) => ({ weekday: c.weekday, hour: c.hour, opens: c.opens, clicks: c.clicks })),
+  };
+}

@@ -1,0 +1,197 @@
+/**
+ * The analytics views across campaigns: dashboard summary with deltas, campaign overview cards,
+ * channel comparison, rankings and recommendations. Each is a plain object that the JSON route
+ * returns and the CSV export turns into a table (tables.ts), so both always agree.
+ */
+import {
+  compareCampaigns,
+  compareChannels,
+  emptyTotals,
+  engagementRates,
+  isMessageChannel,
+  metricsOf,
+  moneyMetrics,
+  recommend,
+  roiFraction,
+  sumTotals,
+  type CampaignFigures,
+  type Totals,
+} from '../../domain/metrics.ts';
+import { compareFractions, decimalOf, fraction, meanOf, money4, moneyOut, type Fraction } from '../../domain/metrics-exact.ts';
+import { campaignsIn, facts, filterOf, previousOf, totals, totalsOfRow, type CampaignMeta, type Scope } from './scope.ts';
+
+export interface Kpi {
+  value: number | string | null;
+  previous: number | string | null;
+  /** value − previous: a count, a money string, or percentage points for a rate. */
+  change: number | string | null;
+  /** (value − previous) / previous × 100, 1 place; null when previous is 0 or unknown. */
+  changePercent: number | null;
+}
+
+function countKpi(value: number, previous: number): Kpi {
+  return { value, previous, change: value - previous, changePercent: decimalOf(fraction(value - previous, previous), 1, 100n) };
+}
+
+function rateKpi(value: number | null, previous: number | null): Kpi {
+  const change = value === null || previous === null ? null : Math.round((value - previous) * 100) / 100;
+  return { value, previous, change, changePercent: null };
+}
+
+function moneyKpi(value: string, previous: string, exponent: number): Kpi {
+  const v = money4(value);
+  const p = money4(previous);
+  return { value: moneyOut(v, exponent), previous: moneyOut(p, exponent), change: moneyOut(v - p, exponent), changePercent: decimalOf(fraction(v - p, p), 1, 100n) };
+}
+
+/** Σ budget of the campaigns within the filters whose schedule overlaps the range. */
+async function budgetOf(s: Scope, from: string, to: string): Promise<string> {
+  const q = s.query;
+  const res = await s.sql.raw<{ rows: { budget: string | null }[] }>(
+    `select sum(total_budget)::text as budget from campaigns
+      where company_id = ? and deleted_at is null and start_at < (?::date + 1) and end_at >= ?::date
+        and (?::uuid[] is null or id = any(?::uuid[])) and (?::text[] is null or primary_channel = any(?::text[]))`,
+    [s.companyId, to, from, q.campaign ?? null, q.campaign ?? null, q.channel ?? null, q.channel ?? null] as never[],
+  );
+  return res.rows[0]?.budget ?? '0';
+}
+
+export async function summaryView(s: Scope) {
+  const range = s.range!;
+  const prev = previousOf(range);
+  const [now, before, campaignsNow, campaignsBefore, budgetNow, budgetBefore] = await Promise.all([
+    totals(s, filterOf(s, range)),
+    totals(s, filterOf(s, prev)),
+    facts(s, ['campaign'], filterOf(s, range)),
+    facts(s, ['campaign'], filterOf(s, prev)),
+    budgetOf(s, range.from, range.to),
+    budgetOf(s, prev.from, prev.to),
+  ]);
+  const e = engagementRates(now);
+  const ep = engagementRates(before);
+  const m = moneyMetrics(now, s.exponent);
+  const mp = moneyMetrics(before, s.exponent);
+  const used = (cost: string, budget: string) => decimalOf(fraction(money4(cost), money4(budget)), 1, 100n);
+  return {
+    range,
+    previous: prev,
+    currency: s.currency,
+    kpis: {
+      activeCampaigns: countKpi(campaignsNow.length, campaignsBefore.length),
+      sent: countKpi(now.sent, before.sent),
+      delivered: countKpi(now.delivered, before.delivered),
+      deliveryRate: rateKpi(e.deliveryRate, ep.deliveryRate),
+      openRate: rateKpi(e.openRate, ep.openRate),
+      clickRate: rateKpi(e.clickRate, ep.clickRate),
+      leads: countKpi(now.leads, before.leads),
+      conversions: countKpi(now.conversions, before.conversions),
+      revenue: moneyKpi(now.revenue, before.revenue, s.exponent),
+      spend: moneyKpi(now.cost, before.cost, s.exponent),
+      budget: moneyKpi(budgetNow, budgetBefore, s.exponent),
+      budgetUsedPercent: rateKpi(used(now.cost, budgetNow), used(before.cost, budgetBefore)),
+      roiPercent: rateKpi(m.roiPercent, mp.roiPercent),
+    },
+  };
+}
+
+export interface CampaignLine {
+  meta: CampaignMeta;
+  totals: Totals;
+}
+
+/** Every campaign in the scope with its totals (zero for those without facts yet). */
+export async function campaignLines(s: Scope): Promise<CampaignLine[]> {
+  const rows = await facts(s, ['campaign']);
+  const byId = new Map(rows.map((r) => [r.keys.campaign ?? '', totalsOfRow(r)]));
+  const metas = await campaignsIn(s, [...byId.keys()].filter(Boolean));
+  return metas.map((meta) => ({ meta, totals: byId.get(meta.id) ?? emptyTotals() }));
+}
+
+const figuresOf = (lines: CampaignLine[]): CampaignFigures[] => lines.map((l) => ({ campaignId: l.meta.id, name: l.meta.name, channel: l.meta.channel, totals: l.totals }));
+
+export type OverviewSort = 'roi' | 'revenue' | 'name' | 'start';
+
+export async function overviewView(s: Scope, opts: { status?: string[]; sort: OverviewSort; page: number; pageSize: number }) {
+  let lines = await campaignLines(s);
+  if (opts.status?.length) lines = lines.filter((l) => opts.status!.includes(l.meta.status));
+  const cards = lines.map((l) => {
+    const m = metricsOf(l.totals, s.exponent);
+    return {
+      campaignId: l.meta.id,
+      code: l.meta.code,
+      name: l.meta.name,
+      status: l.meta.status,
+      channel: l.meta.channel,
+      startAt: l.meta.startAt,
+      endAt: l.meta.endAt,
+      budget: moneyOut(money4(l.meta.budget), s.exponent),
+      roiPercent: m.money.roiPercent,
+      tier: m.money.tier,
+      revenue: m.money.revenue,
+      cost: m.money.cost,
+      leads: l.totals.leads,
+      conversions: l.totals.conversions,
+      sent: l.totals.sent,
+      delivered: l.totals.delivered,
+      deliveryRate: m.engagement.deliveryRate,
+      openRate: m.engagement.openRate,
+      clickRate: m.engagement.clickRate,
+      roi: roiFraction(l.totals),
+    };
+  });
+  // High ROI first; campaigns without an ROI (nothing spent) last.
+  const byRoi = (a: (typeof cards)[number], b: (typeof cards)[number]) => (a.roi && b.roi ? compareFractions(b.roi, a.roi) : a.roi ? -1 : b.roi ? 1 : 0);
+  const sorters: Record<OverviewSort, (a: (typeof cards)[number], b: (typeof cards)[number]) => number> = {
+    roi: byRoi,
+    revenue: (a, b) => compareFractions({ n: money4(b.revenue), d: 1n }, { n: money4(a.revenue), d: 1n }),
+    name: (a, b) => a.name.localeCompare(b.name),
+    start: (a, b) => a.startAt.localeCompare(b.startAt),
+  };
+  cards.sort((a, b) => sorters[opts.sort](a, b) || a.name.localeCompare(b.name) || a.campaignId.localeCompare(b.campaignId));
+  const all = sumTotals(lines.map((l) => l.totals));
+  const rois = cards.map((c) => c.roi).filter((f): f is Fraction => f !== null);
+  const top = [...cards].sort(byRoi).filter((c) => c.roi && c.roi.n > 0n).slice(0, 3);
+  const strip = ({ roi: _roi, ...c }: (typeof cards)[number]) => c;
+  return {
+    range: s.range,
+    currency: s.currency,
+    totals: {
+      campaigns: cards.length,
+      byStatus: Object.fromEntries([...new Set(cards.map((c) => c.status))].map((st) => [st, cards.filter((c) => c.status === st).length])),
+      metrics: metricsOf(all, s.exponent),
+      averageRoiPercent: decimalOf(meanOf(rois), 1, 100n),
+    },
+    topPerformers: top.map(strip),
+    items: cards.slice((opts.page - 1) * opts.pageSize, opts.page * opts.pageSize).map(strip),
+    page: opts.page,
+    pageSize: opts.pageSize,
+    total: cards.length,
+  };
+}
+
+export async function channelsView(s: Scope) {
+  const [rows, lines] = await Promise.all([facts(s, ['channel']), campaignLines(s)]);
+  const channels = rows.map((r) => ({ channel: r.keys.channel ?? 'unknown', totals: totalsOfRow(r) }));
+  const byChannel = new Map(channels.map((c) => [c.channel, c.totals]));
+  return {
+    range: s.range,
+    currency: s.currency,
+    items: compareChannels(channels, figuresOf(lines), s.exponent).map((c) => ({
+      ...c,
+      trackedOnly: !isMessageChannel(c.channel),
+      metrics: metricsOf(byChannel.get(c.channel)!, s.exponent),
+    })),
+  };
+}
+
+export async function rankingsView(s: Scope) {
+  const [rows, lines] = await Promise.all([facts(s, ['channel']), campaignLines(s)]);
+  const figures = figuresOf(lines);
+  const channels = compareChannels(
+    rows.map((r) => ({ channel: r.keys.channel ?? 'unknown', totals: totalsOfRow(r) })),
+    figures,
+    s.exponent,
+  );
+  const { rankings, flags } = compareCampaigns(figures, s.exponent);
+  return { range: s.range, currency: s.currency, rankings, flags, recommendations: recommend(figures, channels, s.exponent) };
+}
