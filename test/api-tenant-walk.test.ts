@@ -14,6 +14,7 @@ let app: ReturnType<typeof createApp>;
 let world: World;
 let outsider: string;
 const ids: Record<string, string> = {};
+const others: Record<string, string> = {};
 
 /** Bodies valid enough to get past validation, so the lookup is what answers. Default `{}`. */
 const BODIES: Record<string, unknown> = {
@@ -38,7 +39,11 @@ beforeAll(async () => {
     notifications: await one('notifications'),
     suppressions: await one('suppressions'),
     ops: world.campaignId,
+    analytics: world.campaignId,
+    'webhook-subscriptions': await one('webhook_subscriptions'),
   });
+  // Other path parameters: the world's own objects, so only the {id} lookup can refuse.
+  Object.assign(others, { '{deliveryId}': await one('webhook_deliveries') });
   const b = await createApiCompany(t.deps.orm, 'walk-b');
   outsider = (await signIn(app, b.users.admin.email)).token;
 });
@@ -57,7 +62,8 @@ describe('tenant isolation over every route that takes an id', () => {
       expect(id, `no object id for resource "${resource}" (${path}): add one to the walk`).toBeDefined();
       for (const method of Object.keys(ops).map((m) => m.toUpperCase())) {
         const key = `${method} ${path}`;
-        const res = await app.request(`/api${path.replace('{id}', id!)}`, {
+        const concrete = Object.entries(others).reduce((p, [param, value]) => p.replace(param, value), path.replace('{id}', id!));
+        const res = await app.request(`/api${concrete}`, {
           method,
           headers: { authorization: `Bearer ${outsider}`, 'content-type': 'application/json' },
           ...(method === 'GET' || method === 'DELETE' ? {} : { body: JSON.stringify(BODIES[key] ?? {}) }),
