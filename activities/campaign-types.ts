@@ -76,3 +76,20 @@ export interface OccurrenceInput extends CampaignRef {
 export interface RecurringActivities {
   createOccurrence(input: OccurrenceInput): Promise<{ campaignId: string; contentHash: string }>;
 }
+
+export interface DispatchInput {
+  subscriptionId: string;
+}
+
+export interface DispatchResult {
+  /** False once the subscription is deleted or switched off: the dispatcher ends. */
+  active: boolean;
+  delivered: number;
+  failed: number;
+  /** When the earliest pending delivery falls due (0: now), or null when none is pending. */
+  nextDueInMs: number | null;
+}
+
+export interface WebhookActivities {
+  dispatchWebhooks(input: DispatchInput): Promise<DispatchResult>;
+}

@@ -1,8 +1,9 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Config } from '../config/env.ts';
 import type { Logger } from '../config/logger.ts';
-import type { CampaignActivities, RecurringActivities } from './campaign-types.ts';
+import type { CampaignActivities, RecurringActivities, WebhookActivities } from './campaign-types.ts';
 import { createRecurringActivities } from './recurring.ts';
+import { createWebhookActivities } from './webhooks.ts';
 import { createCampaignBookkeeping } from './campaign.ts';
 import { createSendBatch, type ChannelRegistry } from './send-batch.ts';
 
@@ -19,10 +20,11 @@ export interface ActivityDeps {
  * Builds every activity the worker registers, closed over real dependencies (tests pass their own).
  * None uses the global entity manager.
  */
-export function createActivities(deps: ActivityDeps): CampaignActivities & RecurringActivities {
+export function createActivities(deps: ActivityDeps): CampaignActivities & RecurringActivities & WebhookActivities {
   return {
     ...createCampaignBookkeeping(deps.orm),
     ...createRecurringActivities(deps.orm),
+    ...createWebhookActivities(deps.orm, { allowInsecure: deps.config.webhookAllowInsecure }),
     sendBatch: createSendBatch({
       orm: deps.orm,
       channels: deps.channels,

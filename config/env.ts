@@ -96,6 +96,11 @@ export const envSchema = z.object({
     .optional(),
   /** Messages in flight at once inside one batch (match the channel's connection pool). */
   SEND_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(10),
+  /**
+   * Lets outbound webhooks target http:// and private/loopback addresses. Defaults to on outside
+   * production (a local receiver during development), off in production.
+   */
+  WEBHOOK_ALLOW_INSECURE: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -108,6 +113,7 @@ export interface Config extends Env {
   smtpUrl: string;
   providerHttpUrl: string;
   logFormat: 'pretty' | 'json';
+  webhookAllowInsecure: boolean;
 }
 
 export class ConfigError extends Error {
@@ -149,6 +155,7 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smtpUrl: e.SMTP_URL ?? `smtp://127.0.0.1:${e.SINK_SMTP_PORT}`,
     providerHttpUrl: e.PROVIDER_HTTP_URL ?? `http://127.0.0.1:${e.SINK_HTTP_PORT}`,
     logFormat: e.LOG_FORMAT ?? (e.NODE_ENV === 'production' ? 'json' : 'pretty'),
+    webhookAllowInsecure: e.WEBHOOK_ALLOW_INSECURE ?? e.NODE_ENV !== 'production',
   };
 }
 

@@ -15,6 +15,7 @@ import { Migration20261124145607_approval_second_factor } from './Migration20261
 import { Migration20261124165720_campaign_channel_metrics } from './Migration20261124165720_campaign_channel_metrics.ts';
 import { Migration20261124170116_attribution } from './Migration20261124170116_attribution.ts';
 import { Migration20261124171000_analytics_rollups } from './Migration20261124171000_analytics_rollups.ts';
+import { Migration20261124171500_outbound_webhooks } from './Migration20261124171500_outbound_webhooks.ts';
 
 export const MIGRATIONS = [
   { name: 'Migration20261124111508_initial', class: Migration20261124111508_initial },
@@ -29,4 +30,5 @@ export const MIGRATIONS = [
   { name: 'Migration20261124165720_campaign_channel_metrics', class: Migration20261124165720_campaign_channel_metrics },
   { name: 'Migration20261124170116_attribution', class: Migration20261124170116_attribution },
   { name: 'Migration20261124171000_analytics_rollups', class: Migration20261124171000_analytics_rollups },
+  { name: 'Migration20261124171500_outbound_webhooks', class: Migration20261124171500_outbound_webhooks },
 ];

@@ -4,3 +4,4 @@
  */
 export { campaignWorkflow } from './campaign.ts';
 export { recurringCampaignWorkflow } from './recurring.ts';
+export { webhookDispatcherWorkflow } from './webhooks.ts';

@@ -20,6 +20,7 @@ import { ApprovalSchema, AuditLogSchema, NotificationSchema } from './governance
 import { ProviderRateLimitSchema } from './rate-limit.ts';
 import { IdempotencyKeySchema, RefreshTokenSchema } from './auth.ts';
 import { OutboxEventSchema } from './outbox.ts';
+import { WebhookAttemptSchema, WebhookDeliverySchema, WebhookSubscriptionSchema } from './integrations.ts';
 import { CampaignTrackingSchema, TrackedLinkSchema } from './tracking.ts';
 
 export * from './company.ts';
@@ -39,6 +40,7 @@ export * from './governance.ts';
 export * from './rate-limit.ts';
 export * from './auth.ts';
 export * from './outbox.ts';
+export * from './integrations.ts';
 
 /** Every entity that belongs to a company: the tenant-isolation test walks this list. */
 export const TENANT_ENTITIES = [
@@ -76,6 +78,9 @@ export const TENANT_ENTITIES = [
   IdempotencyKeySchema,
   RefreshTokenSchema,
   OutboxEventSchema,
+  WebhookSubscriptionSchema,
+  WebhookDeliverySchema,
+  WebhookAttemptSchema,
 ];
 
 /** Every entity, in one list: the ORM config, the migration check and the tenant test use it. */
