@@ -200,6 +200,15 @@ describe('dashboard, overview, channels and rankings', () => {
     expect(k.deliveryRate.value).toBe(95);
   });
 
+  it('narrows budget and figures to the campaigns of the users and teams asked for', async () => {
+    const all = await api.analyst.get(`/api/analytics/summary?${JANUARY}`);
+    const mine = await api.analyst.get(`/api/analytics/summary?${JANUARY}&user=${acme.users.manager.id}`);
+    const none = await api.analyst.get(`/api/analytics/summary?${JANUARY}&user=${acme.users.analyst.id}`);
+    expect(all.body.kpis.budget.value).toBe('11810.00');
+    expect(mine.body.kpis).toMatchObject({ budget: all.body.kpis.budget, revenue: all.body.kpis.revenue });
+    expect(none.body.kpis).toMatchObject({ budget: { value: '0.00' }, revenue: { value: '0.00' }, sent: { value: 0 } });
+  });
+
   it('never counts another company’s figures', async () => {
     const res = await api.rival.get(`/api/analytics/summary?${JANUARY}`);
     expect(res.body.kpis.revenue.value).toBe('123456.00');

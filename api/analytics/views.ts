@@ -44,14 +44,16 @@ function moneyKpi(value: string, previous: string, exponent: number): Kpi {
   return { value: moneyOut(v, exponent), previous: moneyOut(p, exponent), change: moneyOut(v - p, exponent), changePercent: decimalOf(fraction(v - p, p), 1, 100n) };
 }
 
-/** Σ budget of the campaigns within the filters whose schedule overlaps the range. */
+/** Σ budget of the campaigns within the filters (campaign, channel, owner, owner's team) whose schedule overlaps the range. */
 async function budgetOf(s: Scope, from: string, to: string): Promise<string> {
   const q = s.query;
+  const list = (v: string[] | undefined) => (v ?? null) as never;
   const res = await s.sql.raw<{ rows: { budget: string | null }[] }>(
-    `select sum(total_budget)::text as budget from campaigns
-      where company_id = ? and deleted_at is null and start_at < (?::date + 1) and end_at >= ?::date
-        and (?::uuid[] is null or id = any(?::uuid[])) and (?::text[] is null or primary_channel = any(?::text[]))`,
-    [s.companyId, to, from, q.campaign ?? null, q.campaign ?? null, q.channel ?? null, q.channel ?? null] as never[],
+    `select sum(c.total_budget)::text as budget from campaigns c left join users u on u.id = c.created_by_id
+      where c.company_id = ? and c.deleted_at is null and c.start_at < (?::date + 1) and c.end_at >= ?::date
+        and (?::uuid[] is null or c.id = any(?::uuid[])) and (?::text[] is null or c.primary_channel = any(?::text[]))
+        and (?::uuid[] is null or c.created_by_id = any(?::uuid[])) and (?::uuid[] is null or u.team_id = any(?::uuid[]))`,
+    [s.companyId, to, from, list(q.campaign), list(q.campaign), list(q.channel), list(q.channel), list(q.user), list(q.user), list(q.team), list(q.team)],
   );
   return res.rows[0]?.budget ?? '0';
 }
