@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ValidationError } from '../../domain/errors.ts';
+import type { ValidationError } from '../../domain/errors.ts';
 import { AnalyticsQuery, previousOf, rangeOf, todayIn } from './query.ts';
 
 describe('the analytics date range', () => {
