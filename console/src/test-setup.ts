@@ -13,4 +13,8 @@ class NoopResizeObserver {
 }
 globalThis.ResizeObserver ??= NoopResizeObserver as unknown as typeof ResizeObserver;
 
+// Vuetify's menus position themselves against the visual viewport.
+const viewport = { width: 1024, height: 768, offsetLeft: 0, offsetTop: 0, pageLeft: 0, pageTop: 0, scale: 1, addEventListener() {}, removeEventListener() {} };
+(globalThis as { visualViewport?: unknown }).visualViewport ??= viewport;
+
 config.global.plugins = [createVuetify({ icons: { defaultSet: 'mdi', aliases, sets: { mdi } } })];

@@ -1,0 +1,184 @@
+/**
+ * The wizard's form, how it is filled from a stored campaign and turned into the body the API takes
+ * (POST /api/campaigns, PATCH with If-Match), and which step owns each field the API may name in a
+ * validation issue.
+ */
+import { instantToZoned, zonedToInstant } from './time-zone.ts';
+
+export const STEPS = [
+  { key: 'details', title: 'Details' },
+  { key: 'audience', title: 'Audience' },
+  { key: 'content', title: 'Content' },
+  { key: 'schedule', title: 'Schedule' },
+  { key: 'budget', title: 'Budget and targets' },
+  { key: 'review', title: 'Review and submit' },
+] as const;
+export type StepKey = (typeof STEPS)[number]['key'];
+
+export interface ContentField {
+  key: string;
+  label: string;
+  multiline?: boolean;
+  /** Personalisation fields can be inserted here. */
+  personal?: boolean;
+}
+
+/** What each channel's content holds (api/campaigns/schemas.ts ContentSchema). */
+export const CHANNEL_FIELDS: Record<string, ContentField[]> = {
+  email: [
+    { key: 'subject', label: 'Subject', personal: true },
+    { key: 'preheader', label: 'Preheader (shown after the subject in the inbox)', personal: true },
+    { key: 'html', label: 'HTML body', multiline: true, personal: true },
+    { key: 'text', label: 'Plain-text body (for mail apps without HTML)', multiline: true, personal: true },
+  ],
+  sms: [{ key: 'body', label: 'Message', multiline: true, personal: true }],
+  whatsapp: [
+    { key: 'body', label: 'Message', multiline: true, personal: true },
+    { key: 'templateName', label: 'Approved WhatsApp template name' },
+  ],
+  push: [
+    { key: 'title', label: 'Title', personal: true },
+    { key: 'body', label: 'Message', multiline: true, personal: true },
+    { key: 'url', label: 'Link opened on tap' },
+  ],
+  webhook: [
+    { key: 'url', label: 'Webhook URL' },
+    { key: 'payload', label: 'Payload (a template, e.g. JSON)', multiline: true, personal: true },
+  ],
+};
+
+export const PERSONAL_FIELDS = [
+  { token: 'contact.first_name', label: 'First name' },
+  { token: 'contact.last_name', label: 'Last name' },
+  { token: 'contact.email', label: 'Email' },
+  { token: 'contact.phone', label: 'Phone' },
+  { token: 'campaign.name', label: 'Campaign name' },
+  { token: 'campaign.code', label: 'Campaign code' },
+  { token: 'unsubscribe_url', label: 'Unsubscribe link' },
+];
+
+const TARGETS = ['audienceSize', 'conversionRate', 'roi', 'leads', 'conversions'] as const;
+type TargetKey = (typeof TARGETS)[number];
+
+export interface WizardForm {
+  name: string;
+  code: string;
+  description: string;
+  type: string;
+  category: string | null;
+  channel: string;
+  /** Wall-clock `YYYY-MM-DDTHH:mm` in the company's time zone. */
+  start: string;
+  end: string;
+  budget: string;
+  currency: string;
+  targets: Record<TargetKey, string>;
+  content: Record<string, Record<string, string>>;
+  audience: { mode: 'rules' | 'segment'; segmentId: string | null; rules: unknown };
+}
+
+/** A new campaign starts tomorrow at 09:00 company time and runs a week, until the user says otherwise. */
+export function emptyForm(timeZone: string, currency: string, now = new Date()): WizardForm {
+  const tomorrow = instantToZoned(new Date(now.getTime() + 86_400_000).toISOString(), timeZone).slice(0, 10);
+  const startIso = zonedToInstant(`${tomorrow}T09:00`, timeZone)!;
+  return {
+    name: '',
+    code: '',
+    description: '',
+    type: 'promotional',
+    category: null,
+    channel: 'email',
+    start: `${tomorrow}T09:00`,
+    end: instantToZoned(new Date(Date.parse(startIso) + 7 * 86_400_000).toISOString(), timeZone),
+    budget: '',
+    currency,
+    targets: { audienceSize: '', conversionRate: '', roi: '', leads: '', conversions: '' },
+    content: {},
+    audience: { mode: 'rules', segmentId: null, rules: null },
+  };
+}
+
+interface StoredCampaign {
+  name: string;
+  code: string;
+  description: string | null;
+  type: string;
+  category: string | null;
+  channel: string;
+  startAt: string;
+  endAt: string;
+  budget: { amount: string; currency: string };
+  targets: Record<TargetKey, string | number>;
+  content: Record<string, unknown>;
+  audience: { segmentId: string | null; rules: unknown } | null;
+}
+
+export function formFrom(c: StoredCampaign, timeZone: string): WizardForm {
+  const content: WizardForm['content'] = {};
+  for (const [channel, fields] of Object.entries(c.content)) {
+    if (fields && typeof fields === 'object') content[channel] = Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, String(v ?? '')]));
+  }
+  const target = (k: TargetKey) => {
+    const v = c.targets[k];
+    return v === undefined || v === 0 || v === '0' || v === '0.00' ? '' : String(v);
+  };
+  return {
+    name: c.name,
+    code: c.code,
+    description: c.description ?? '',
+    type: c.type,
+    category: c.category,
+    channel: c.channel,
+    start: instantToZoned(c.startAt, timeZone),
+    end: instantToZoned(c.endAt, timeZone),
+    budget: c.budget.amount === '0.00' || c.budget.amount === '0' ? '' : c.budget.amount,
+    currency: c.budget.currency,
+    targets: Object.fromEntries(TARGETS.map((k) => [k, target(k)])) as WizardForm['targets'],
+    content,
+    audience: c.audience?.segmentId ? { mode: 'segment', segmentId: c.audience.segmentId, rules: null } : { mode: 'rules', segmentId: null, rules: c.audience?.rules ?? null },
+  };
+}
+
+const INTEGER = /^\d+$/;
+
+/** The body of a create or an edit: what the user filled in, unchanged where the API must judge it. */
+export function payloadOf(form: WizardForm, timeZone: string) {
+  const targets: Record<string, string | number> = {};
+  for (const k of TARGETS) {
+    const v = form.targets[k].trim();
+    if (v === '') continue;
+    // Counts are integers; rates are decimal strings. Anything else goes as typed, for the API to name.
+    targets[k] = k === 'conversionRate' || k === 'roi' ? v : INTEGER.test(v) ? Number(v) : v;
+  }
+  const filled = Object.fromEntries(Object.entries(form.content[form.channel] ?? {}).filter(([, v]) => v.trim() !== ''));
+  return {
+    name: form.name,
+    ...(form.code.trim() ? { code: form.code.trim() } : {}),
+    description: form.description.trim() || null,
+    type: form.type,
+    category: form.category || null,
+    channel: form.channel,
+    startAt: zonedToInstant(form.start, timeZone) ?? form.start,
+    endAt: zonedToInstant(form.end, timeZone) ?? form.end,
+    ...(form.budget.trim() ? { budget: form.budget.trim() } : {}),
+    currency: form.currency,
+    targets,
+    // Only the campaign's own channel is sent: content typed for a channel it no longer uses is dropped.
+    content: Object.keys(filled).length ? { [form.channel]: filled } : {},
+    audience: form.audience.mode === 'segment' ? { segmentId: form.audience.segmentId, rules: null } : { segmentId: null, rules: form.audience.rules },
+  };
+}
+export type WizardPayload = ReturnType<typeof payloadOf>;
+
+const STEP_OF_FIELD: [RegExp, StepKey][] = [
+  [/^(name|code|description|type|category|channel)$/, 'details'],
+  [/^audience/, 'audience'],
+  [/^(content|sender|variants)/, 'content'],
+  [/^(startAt|endAt)$/, 'schedule'],
+  [/^(budget|currency|targets)/, 'budget'],
+];
+
+/** The step that shows a field the API named; anything else is shown on the review step. */
+export function stepOf(field: string): StepKey {
+  return STEP_OF_FIELD.find(([re]) => re.test(field))?.[1] ?? 'review';
+}

@@ -1,0 +1,259 @@
+/**
+ * The wizard against a fake API at the fetch level: what it sends (create, then PATCH with If-Match),
+ * and what the user sees when the API refuses — each 422 issue on its field and its step, a 412 as
+ * "someone else changed it", a 409 in words.
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { flushPromises, mount, type VueWrapper } from '@vue/test-utils';
+import { createMemoryHistory, createRouter, RouterView, type Router } from 'vue-router';
+import { defineComponent, h } from 'vue';
+import { VTextarea, VTextField } from 'vuetify/components';
+import { catalogue } from '../components/segments/catalogue.fixture.ts';
+import { session, type Profile } from '../api/session.ts';
+import CampaignWizardPage from './CampaignWizardPage.vue';
+
+const TZ = 'Europe/Paris';
+const ID = '0b7d4c2e-5d1a-4c55-9a43-2f0f4a3f9d10';
+
+interface Call {
+  method: string;
+  path: string;
+  headers: Record<string, string>;
+  body: Record<string, unknown> | null;
+}
+type Handler = (call: Call) => { status: number; body?: unknown } | undefined;
+
+let calls: Call[] = [];
+let handler: Handler = () => undefined;
+let wrapper: VueWrapper | null = null;
+
+function stored(overrides: Record<string, unknown> = {}) {
+  return {
+    id: ID,
+    code: 'CMP-2026-0007',
+    name: 'Winter sale',
+    description: null,
+    type: 'promotional',
+    category: null,
+    channel: 'email',
+    status: 'draft',
+    approvalStatus: 'pending',
+    startAt: '2026-12-01T08:00:00.000Z',
+    endAt: '2026-12-08T08:00:00.000Z',
+    budget: { amount: '0.00', currency: 'EUR' },
+    targets: { audienceSize: 0, conversionRate: '0', roi: '0', leads: 0, conversions: 0 },
+    content: {},
+    sender: {},
+    variants: [],
+    audience: { segmentId: null, segmentName: null, rules: null },
+    version: 3,
+    state: null,
+    approvals: [],
+    ...overrides,
+  };
+}
+
+/** Answers the calls every step makes; the test's handler goes first. */
+function answer(call: Call): { status: number; body?: unknown } {
+  const mine = handler(call);
+  if (mine) return mine;
+  if (call.path === '/api/segments/fields') return { status: 200, body: catalogue };
+  if (call.path.startsWith('/api/segments?')) return { status: 200, body: { items: [], page: 1, pageSize: 200, total: 0 } };
+  if (call.path === '/api/segments/preview') return { status: 200, body: { count: 42, summary: 'Every contact', sample: [], masked: false, countedAt: new Date().toISOString() } };
+  if (call.method === 'GET' && call.path.startsWith(`/api/campaigns/${ID}`)) return { status: 200, body: stored() };
+  if (call.method === 'PATCH') return { status: 200, body: stored({ ...call.body, version: 4 }) };
+  return { status: 404, body: { error: { code: 'not_found', message: `no fake for ${call.method} ${call.path}` } } };
+}
+
+beforeEach(() => {
+  calls = [];
+  handler = () => undefined;
+  session.token = null;
+  session.profile = {
+    id: 'u1',
+    email: 'manager@acme.test',
+    name: 'Manager',
+    role: 'manager',
+    permissions: ['create', 'read', 'update', 'delete', 'launch', 'control'],
+    company: { timeZone: TZ, currency: 'EUR', supportedCurrencies: ['EUR', 'USD'], approvalThreshold: '10000.00', approvalAlwaysRequired: false },
+  } as unknown as Profile;
+  vi.stubGlobal('fetch', async (input: RequestInfo | URL, init: RequestInit = {}) => {
+    const url = new URL(String(input instanceof Request ? input.url : input), 'http://console.test');
+    const call: Call = {
+      method: (init.method ?? 'GET').toUpperCase(),
+      path: url.pathname + url.search,
+      headers: Object.fromEntries(new Headers(init.headers).entries()),
+      body: typeof init.body === 'string' ? (JSON.parse(init.body) as Record<string, unknown>) : null,
+    };
+    calls.push(call);
+    const { status, body } = answer(call);
+    return new Response(body === undefined ? null : JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+  });
+});
+afterEach(() => {
+  wrapper?.unmount();
+  wrapper = null;
+  vi.unstubAllGlobals();
+  session.profile = null;
+});
+
+async function open(path: string): Promise<{ w: VueWrapper; router: Router }> {
+  const Stub = defineComponent({ render: () => h('div', 'campaign page') });
+  const router = createRouter({
+    history: createMemoryHistory(),
+    routes: [
+      { path: '/campaigns/new', name: 'campaign-new', component: CampaignWizardPage },
+      { path: '/campaigns/:id/edit', name: 'campaign-edit', component: CampaignWizardPage },
+      { path: '/campaigns/:id', name: 'campaign', component: Stub },
+    ],
+  });
+  await router.push(path);
+  await router.isReady();
+  const App = defineComponent({ render: () => h(RouterView) });
+  wrapper = mount(App, { global: { plugins: [router] }, attachTo: document.body });
+  await flushPromises();
+  return { w: wrapper, router };
+}
+
+const field = (w: VueWrapper, label: string) =>
+  w.findAllComponents(VTextField).find((f) => f.props('label') === label) ?? w.findAllComponents(VTextarea).find((f) => f.props('label') === label)!;
+const stepButton = (w: VueWrapper, title: string) => w.find('nav[aria-label="Wizard steps"]').findAll('button').find((b) => b.text().includes(title))!;
+const click = async (w: VueWrapper, text: string) => {
+  await w.findAll('button').find((b) => b.text().trim() === text)!.trigger('click');
+  await flushPromises();
+  await new Promise((r) => setTimeout(r, 0));
+  await flushPromises();
+};
+
+describe('campaign wizard', () => {
+  it('creates the draft from the first step with what the user typed, times in the company zone, then resumes on the next step', async () => {
+    handler = (c) => (c.method === 'POST' && c.path === '/api/campaigns' ? { status: 201, body: stored({ name: 'Winter sale', version: 1 }) } : undefined);
+    const { w, router } = await open('/campaigns/new');
+    expect(w.find('h1').text()).toBe('New campaign');
+    await field(w, 'Campaign name').find('input').setValue('Winter sale');
+    await click(w, 'Create draft and continue');
+
+    const post = calls.find((c) => c.method === 'POST' && c.path === '/api/campaigns')!;
+    expect(post.body).toMatchObject({ name: 'Winter sale', type: 'promotional', channel: 'email', currency: 'EUR', content: {}, audience: { segmentId: null, rules: null } });
+    // Tomorrow 09:00 in Paris, as an instant: 08:00Z in winter, 07:00Z in summer.
+    expect(post.body!.startAt).toMatch(/T0[78]:00:00\.000Z$/);
+    expect(Date.parse(post.body!.endAt as string) - Date.parse(post.body!.startAt as string)).toBeGreaterThanOrEqual(7 * 86_400_000 - 3600_000);
+    await vi.waitFor(() => expect(router.currentRoute.value.fullPath).toBe(`/campaigns/${ID}/edit?step=audience`));
+    await flushPromises();
+    expect(w.find('h2').text()).toContain('Step 2 of 6: Audience');
+    // The audience step counts everyone (no rules yet) once the debounce has passed.
+    await vi.waitFor(() => expect(w.find('[data-testid="audience-count"]').text()).toBe('42 contacts'));
+    expect(calls.find((c) => c.path === '/api/segments/preview')!.body).toEqual({ rules: null, sampleSize: 5 });
+  });
+
+  it('shows each 422 issue on its field and marks its step; the valid rest is still saved', async () => {
+    // A draft left for a while: its start has passed. The fake refuses what the API refuses.
+    const old = stored({ startAt: '2020-01-06T08:00:00.000Z', endAt: '2020-01-13T08:00:00.000Z' });
+    handler = (c) => {
+      if (c.method === 'GET' && c.path.startsWith(`/api/campaigns/${ID}`)) return { status: 200, body: old };
+      if (c.method !== 'PATCH') return undefined;
+      const issues = [];
+      if (typeof c.body!.name === 'string' && c.body!.name.length > 200) issues.push({ field: 'name', message: 'must be at most 200 characters' });
+      if (typeof c.body!.startAt === 'string' && Date.parse(c.body!.startAt) < Date.now()) issues.push({ field: 'startAt', message: 'must not be in the past' });
+      if (issues.length) return { status: 422, body: { error: { code: 'validation_failed', message: '…', details: { issues } } } };
+      return { status: 200, body: stored({ ...old, ...c.body, version: 4 }) };
+    };
+    const { w } = await open(`/campaigns/${ID}/edit?step=details`);
+    await field(w, 'Campaign name').find('input').setValue('x'.repeat(201));
+    await field(w, 'Description (optional)').find('textarea').setValue('For the January list');
+    await click(w, 'Next');
+
+    expect(field(w, 'Campaign name').text()).toContain('must be at most 200 characters');
+    expect(stepButton(w, 'Details').text()).toContain('(has errors)');
+    expect(stepButton(w, 'Schedule').text()).toContain('(has errors)');
+    expect(stepButton(w, 'Audience').text()).not.toContain('(has errors)');
+    expect(w.find('h2').text()).toContain('Step 1 of 6: Details'); // it stays on the step with the error
+    const [first, second] = calls.filter((c) => c.method === 'PATCH');
+    expect(first!.headers['if-match']).toBe('"3"');
+    // The second attempt leaves out what was refused and saves the rest, the description included.
+    expect(second!.body).not.toHaveProperty('name');
+    expect(second!.body).not.toHaveProperty('startAt');
+    expect(second!.body).toMatchObject({ description: 'For the January list', channel: 'email' });
+    expect(second!.headers['if-match']).toBe('"3"');
+    expect(w.find('[data-testid="save-status"]').text()).toBe('Saved, except the marked fields');
+
+    // The schedule step shows its issue on the start field.
+    await stepButton(w, 'Schedule').trigger('click');
+    await flushPromises();
+    await new Promise((r) => setTimeout(r, 0));
+    expect(w.find('h2').text()).toContain('Schedule');
+    expect(field(w, 'Starts (Europe/Paris)').text()).toContain('must not be in the past');
+  });
+
+  it('says in words that someone else changed the campaign (412) and stops saving until a reload', async () => {
+    handler = (c) => (c.method === 'PATCH' ? { status: 412, body: { error: { code: 'stale_version', message: 'the campaign changed since you loaded it (version 3, now 4)' } } } : undefined);
+    const { w } = await open(`/campaigns/${ID}/edit?step=details`);
+    await field(w, 'Campaign name').find('input').setValue('Winter sale 2');
+    await click(w, 'Next');
+    expect(w.find('[role="alert"]').text()).toContain('Someone else changed this campaign since you opened it');
+    expect(w.find('[data-testid="save-status"]').text()).toBe('Not saved');
+    await field(w, 'Campaign name').find('input').setValue('Winter sale 3');
+    await click(w, 'Next');
+    expect(calls.filter((c) => c.method === 'PATCH')).toHaveLength(1);
+  });
+
+  it('shows a 409 in words, and a campaign that is sending as not editable', async () => {
+    handler = (c) =>
+      c.method === 'PATCH' ? { status: 409, body: { error: { code: 'campaign_not_editable', message: 'a sending campaign can no longer be edited; only campaigns that have not started sending can' } } } : undefined;
+    const { w } = await open(`/campaigns/${ID}/edit?step=details`);
+    await field(w, 'Campaign name').find('input').setValue('Renamed');
+    await click(w, 'Next');
+    expect(w.text()).toContain('This campaign cannot be changed now: a sending campaign can no longer be edited');
+    w.unmount();
+
+    handler = (c) => (c.method === 'GET' && c.path.startsWith(`/api/campaigns/${ID}`) ? { status: 200, body: stored({ status: 'sending' }) } : undefined);
+    const again = await open(`/campaigns/${ID}/edit`);
+    expect(again.w.text()).toContain('This campaign is sending: it can no longer be edited.');
+    expect(field(again.w, 'Campaign name').find('input').attributes()).toHaveProperty('disabled');
+  });
+
+  it('submits from the review step and opens the campaign; a refusal at submit lands on its step', async () => {
+    handler = (c) =>
+      c.method === 'POST' && c.path.endsWith('/submit')
+        ? { status: 422, body: { error: { code: 'validation_failed', message: 'audience: matches no contacts', details: { issues: [{ field: 'audience', message: 'matches no contacts; a campaign needs at least one recipient' }] } } } }
+        : undefined;
+    const { w, router } = await open(`/campaigns/${ID}/edit?step=review`);
+    await click(w, 'Submit for approval');
+    expect(w.text()).toContain('audience: matches no contacts');
+    expect(stepButton(w, 'Audience').text()).toContain('(has errors)');
+    expect(router.currentRoute.value.name).toBe('campaign-edit');
+
+    handler = (c) => (c.method === 'POST' && c.path.endsWith('/submit') ? { status: 200, body: stored({ status: 'pending_approval' }) } : undefined);
+    await click(w, 'Submit for approval');
+    expect(router.currentRoute.value.fullPath).toBe(`/campaigns/${ID}`);
+  });
+
+  it('inserts a personalisation field at the cursor and previews the saved content in a sandboxed frame', async () => {
+    handler = (c) =>
+      c.method === 'POST' && c.path.endsWith('/preview')
+        ? { status: 200, body: { contact: { id: null, name: 'Alex Sample', sample: true }, variant: null, channels: { email: { fields: { subject: 'Hello Alex, winter is here', html: '<p>Hi <b>Alex</b></p><script>parent.alert(1)</script>' }, errors: [] } } } }
+        : undefined;
+    const { w } = await open(`/campaigns/${ID}/edit?step=content`);
+    const subject = field(w, 'Subject').find('input');
+    await subject.setValue('Hello , winter is here');
+    const input = subject.element as HTMLInputElement;
+    input.setSelectionRange(6, 6); // after "Hello "
+    await subject.trigger('keyup');
+    await click(w, 'Insert personalisation field');
+    const item = [...document.body.querySelectorAll('.v-list-item')].find((el) => el.textContent?.includes('First name')) as HTMLElement;
+    item.click();
+    await flushPromises();
+    expect(input.value).toBe('Hello {{ contact.first_name }}, winter is here');
+    expect(document.activeElement).toBe(input);
+    expect(input.selectionStart).toBe('Hello {{ contact.first_name }}'.length);
+
+    await click(w, 'Preview');
+    await vi.waitFor(() => expect(w.find('iframe').exists()).toBe(true));
+    const patch = calls.find((c) => c.method === 'PATCH')!;
+    expect(patch.body!.content).toEqual({ email: { subject: 'Hello {{ contact.first_name }}, winter is here' } });
+    const frame = w.find('iframe');
+    expect(frame.attributes('sandbox')).toBe('');
+    expect(frame.attributes('srcdoc')).toContain('<b>Alex</b>');
+    expect(w.find('[data-testid="preview-subject"]').text()).toBe('Hello Alex, winter is here');
+  });
+});
