@@ -40,7 +40,11 @@ export interface ChannelComparison {
 
 function byChannel<T extends { channel: string }>(items: readonly T[]): Map<string, T[]> {
   const out = new Map<string, T[]>();
-  for (const i of items) out.set(i.channel, [...(out.get(i.channel) ?? []), i]);
+  for (const i of items) {
+    const list = out.get(i.channel);
+    if (list) list.push(i);
+    else out.set(i.channel, [i]);
+  }
   return out;
 }
 

@@ -79,22 +79,19 @@ export function compareFractions(a: Fraction, b: Fraction): -1 | 0 | 1 {
   return l < r ? -1 : l > r ? 1 : 0;
 }
 
-/** The mean of fractions, exactly; null for none. */
+/** Precision of each term of a mean: 10^-12, far below any rounding the metrics apply. */
+const MEAN_SCALE = 10n ** 12n;
+
+/**
+ * The mean of fractions; null for none. Each term is first rounded to 10^-12 (an exact common
+ * denominator of a thousand unrelated costs would run to thousands of digits and take seconds),
+ * so the result is within 10^-12 of the exact mean.
+ */
 export function meanOf(values: readonly Fraction[]): Fraction | null {
   if (values.length === 0) return null;
   let n = 0n;
-  let d = 1n;
-  for (const v of values) {
-    n = n * v.d + v.n * d;
-    d = d * v.d;
-    // Keep the terms small over a thousand campaigns.
-    const g = gcd(n, d);
-    if (g > 1n) {
-      n /= g;
-      d /= g;
-    }
-  }
-  return fraction(n, d * BigInt(values.length));
+  for (const v of values) n += roundDiv(v.n * MEAN_SCALE, v.d);
+  return fraction(n, MEAN_SCALE * BigInt(values.length));
 }
 
 /** ceil(a / b) for b > 0. */
@@ -103,9 +100,3 @@ export function ceilDiv(a: bigint, b: bigint): bigint {
   return a % b > 0n ? q + 1n : q;
 }
 
-function gcd(a: bigint, b: bigint): bigint {
-  let x = a < 0n ? -a : a;
-  let y = b < 0n ? -b : b;
-  while (y !== 0n) [x, y] = [y, x % y];
-  return x;
-}

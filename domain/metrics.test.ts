@@ -255,3 +255,18 @@ describe('comparisons and recommendations', () => {
     expect(recommend(calm, compareChannels(ch, calm, 2), 2)).toEqual([]);
   });
 });
+
+describe('averages over many campaigns', () => {
+  it('averages a thousand unrelated ROIs to the 1-place figure a float mean gives (an exact common denominator took 30 s)', () => {
+    const figures: CampaignFigures[] = Array.from({ length: 1_000 }, (_, i) => ({
+      campaignId: `c${i}`,
+      name: `c${i}`,
+      channel: 'email',
+      // Costs 1 000.0001 … 1 999.0001 (pairwise unrelated denominators); revenue 1 500 each.
+      totals: totals({ leads: 1, revenue: '1500', cost: `${1000 + i}.0001` }),
+    }));
+    const [email] = compareChannels([{ channel: 'email', totals: sumTotals(figures.map((f) => f.totals)) }], figures, 2);
+    const expected = figures.reduce((acc, f) => acc + (1500 - Number(f.totals.cost)) / Number(f.totals.cost), 0) / 1_000;
+    expect(email!.averageRoiPercent).toBe(Math.round(expected * 1000) / 10);
+  });
+});
