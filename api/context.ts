@@ -14,11 +14,21 @@ export interface Caller {
   mfa?: boolean;
 }
 
+/** Who is acting on routes that machine callers may use too: a signed-in user, or a company's API key. */
+export interface Principal {
+  companyId: string;
+  /** Null for an API key: no user acts. */
+  userId: string | null;
+  apiKeyId: string | null;
+}
+
 export interface ApiEnv {
   Variables: {
     requestId: string;
     deps: AppDeps;
     caller: Caller;
+    /** Set only on routes that accept an API key (api/attribution/machine-auth.ts). */
+    principal: Principal;
     /** A fork scoped to the caller's company (the tenant filter is on). */
     em: EntityManager;
   };

@@ -23,6 +23,10 @@ describe('permission matrix', () => {
     expect(ROLES.filter((r) => !can(r, 'pii:read'))).toEqual(['approver', 'analyst', 'viewer']);
   });
 
+  it('lets only admins and managers record revenue and spend', () => {
+    expect(ROLES.filter((r) => can(r, 'revenue:write'))).toEqual(['admin', 'manager']);
+  });
+
   it('names only known permissions', () => {
     for (const list of Object.values(ROLE_PERMISSIONS)) for (const p of list) expect(PERMISSIONS).toContain(p);
   });

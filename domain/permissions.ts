@@ -16,6 +16,8 @@ export const PERMISSIONS = [
   'approve',
   /** Pause, resume, stop. */
   'control',
+  /** Record conversions, orders, leads, spend and tracked-channel figures (machine callers use an API key's scopes). */
+  'revenue:write',
   'analytics:read',
   'analytics:export',
   /** Temporal histories, failing activities, stuck campaigns. */
@@ -31,7 +33,7 @@ const ALL = PERMISSIONS;
 
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
   admin: ALL,
-  manager: ['create', 'read', 'update', 'delete', 'launch', 'control', 'analytics:read', 'analytics:export', 'pii:read'],
+  manager: ['create', 'read', 'update', 'delete', 'launch', 'control', 'revenue:write', 'analytics:read', 'analytics:export', 'pii:read'],
   approver: ['read', 'approve', 'analytics:read'],
   analyst: ['read', 'analytics:read', 'analytics:export'],
   ops: ['read', 'control', 'workflow:read', 'pii:read'],
