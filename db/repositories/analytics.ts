@@ -184,7 +184,11 @@ export async function readFacts(sql: Knex, filter: FactFilter, groupBy: FactDime
   const keys = groupBy.map((d, i) => `${keyExpr(d, s)} as k${i}`);
   const sums = [...COUNTS.map(([, c]) => `coalesce(sum(m.${c}), 0)::bigint as ${c}`), ...MONEY.map(([, c]) => `coalesce(sum(m.${c}), 0)::numeric(20,4)::text as ${c}`)];
   const where = conditions(filter, s.day, bindings, { regions: true });
-  const group = groupBy.length ? ` group by ${groupBy.map((_, i) => i + 1).join(', ')} order by ${groupBy.map((_, i) => `${i + 1} nulls last`).join(', ')}` : '';
+  // A group whose facts all cancelled out (a conversion moved to another day, then deleted) is not shown.
+  const nonZero = [...COUNTS, ...MONEY].map(([, c]) => `sum(m.${c}) <> 0`).join(' or ');
+  const group = groupBy.length
+    ? ` group by ${groupBy.map((_, i) => i + 1).join(', ')} having ${nonZero} order by ${groupBy.map((_, i) => `${i + 1} nulls last`).join(', ')}`
+    : '';
   const text = `select ${[...keys, ...sums].join(', ')} from ${s.table} m${ownerJoins(filter, groupBy)} where ${where} ${s.where}${group}`;
   const res = await sql.raw<{ rows: Raw[] }>(text, bindings);
   return res.rows.map((r) => toRow(r, groupBy));
