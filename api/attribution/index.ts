@@ -5,9 +5,10 @@ import { apiKeyRoutes } from './api-keys.ts';
 import { conversionRoutes } from './conversions.ts';
 import { orderRoutes } from './orders.ts';
 import { spendRoutes } from './spend.ts';
+import { metricRoutes } from './metrics.ts';
 
 export function attributionRoutes(_deps: AppDeps) {
   const r = router();
   r.openAPIRegistry.registerComponent('securitySchemes', 'apiKey', { type: 'apiKey', in: 'header', name: 'X-Api-Key' });
-  return r.route('/', apiKeyRoutes()).route('/', conversionRoutes()).route('/', orderRoutes()).route('/', spendRoutes());
+  return r.route('/', apiKeyRoutes()).route('/', conversionRoutes()).route('/', orderRoutes()).route('/', spendRoutes()).route('/', metricRoutes());
 }
