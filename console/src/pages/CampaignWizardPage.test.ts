@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { flushPromises, mount, type VueWrapper } from '@vue/test-utils';
 import { createMemoryHistory, createRouter, RouterView, type Router } from 'vue-router';
 import { defineComponent, h } from 'vue';
-import { VTextarea, VTextField } from 'vuetify/components';
+import { VSelect, VTextarea, VTextField } from 'vuetify/components';
 import { catalogue } from '../components/segments/catalogue.fixture.ts';
 import { session, type Profile } from '../api/session.ts';
 import CampaignWizardPage from './CampaignWizardPage.vue';
@@ -256,4 +256,23 @@ describe('campaign wizard', () => {
     expect(frame.attributes('srcdoc')).toContain('<b>Alex</b>');
     expect(w.find('[data-testid="preview-subject"]').text()).toBe('Hello Alex, winter is here');
   });
+
+  it('autosaves a moment after a change, but not a rule that is only half built', async () => {
+    const { w } = await open(`/campaigns/${ID}/edit?step=audience`);
+    await vi.waitFor(() => expect(w.find('[data-testid="audience-count"]').exists()).toBe(true));
+    await w.findAll('button').find((b) => b.text().includes('Add condition'))!.trigger('click');
+    await flushPromises();
+    expect(w.text()).toContain('Finish the conditions to count the audience.');
+    // Longer than the autosave delay: the half-filled condition is neither saved nor counted.
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(calls.filter((c) => c.method === 'PATCH')).toEqual([]);
+    expect(calls.filter((c) => c.path === '/api/segments/preview')).toHaveLength(1);
+
+    // Completed (a yes/no field needs only the field), the rules are saved and counted by themselves.
+    await w.findAllComponents(VSelect).find((s) => s.props('label') === 'Field')!.setValue('bounced');
+    const rules = { all: [{ field: 'bounced', op: '=', value: true }] };
+    await vi.waitFor(() => expect(calls.filter((c) => c.method === 'PATCH').map((c) => c.body!.audience)).toEqual([{ segmentId: null, rules }]), { timeout: 3000 });
+    expect(calls.filter((c) => c.method === 'PATCH')[0]!.headers['if-match']).toBe('"3"');
+    expect(calls.filter((c) => c.path === '/api/segments/preview').at(-1)!.body).toEqual({ rules, sampleSize: 5 });
+  }, 10_000);
 });

@@ -36,11 +36,20 @@ export function useCampaignDraft(timeZone: () => string, currency: () => string)
     problem: null as string | null,
     /** Someone else saved first (412): saving stops until the user reloads. */
     stale: null as string | null,
+    /** False while a condition in the rule builder is half filled in: the audience saved before stays. */
+    rulesComplete: true,
   });
   const id = computed(() => campaign.value?.id ?? null);
   /** The body as last loaded or saved: a change that does not alter it (an empty field shown) saves nothing. */
   let baseline = '';
-  const bodyOf = () => JSON.stringify(payloadOf(form, timeZone()));
+  /** The audience as last loaded or saved: what is sent while the rules being edited are half built. */
+  let savedAudience: WizardPayload['audience'] | undefined;
+  const payload = (): Partial<WizardPayload> => {
+    const { audience, ...rest } = payloadOf(form, timeZone());
+    if (state.rulesComplete || form.audience.mode === 'segment') return { ...rest, audience };
+    return savedAudience ? { ...rest, audience: savedAudience } : rest;
+  };
+  const bodyOf = () => JSON.stringify(payload());
   let chain: Promise<boolean> = Promise.resolve(true);
   let timer: ReturnType<typeof setTimeout> | null = null;
 
@@ -73,10 +82,15 @@ export function useCampaignDraft(timeZone: () => string, currency: () => string)
 
   async function saveNow(): Promise<boolean> {
     if (state.stale) return false;
+    // Nothing new to save (a change undone, or only a half-built rule): no request, no new version.
+    if (campaign.value && bodyOf() === baseline && state.issues.length === 0) {
+      state.dirty = false;
+      return !state.problem;
+    }
     state.saving = true;
     state.problem = null;
     const snapshot = bodyOf();
-    let body: Partial<WizardPayload> = payloadOf(form, timeZone());
+    let body = payload();
     const issues: FieldIssue[] = [];
     try {
       // A 422 changes nothing; what it did not name is sent again, so one bad field never holds back the rest.
@@ -84,6 +98,7 @@ export function useCampaignDraft(timeZone: () => string, currency: () => string)
         const res = await send(body);
         if (res.ok) {
           accept((await res.json()) as Campaign);
+          if (body.audience) savedAudience = body.audience;
           break;
         }
         const named = await refusal(res);
@@ -129,6 +144,7 @@ export function useCampaignDraft(timeZone: () => string, currency: () => string)
     const c = (await res.json()) as Campaign;
     campaign.value = c;
     Object.assign(form, formFrom(c, timeZone()));
+    savedAudience = payloadOf(form, timeZone()).audience;
     baseline = bodyOf();
     state.dirty = false;
     state.stale = null;
@@ -137,8 +153,9 @@ export function useCampaignDraft(timeZone: () => string, currency: () => string)
   }
 
   // Autosave: a moment after the last change, once the draft exists.
+  // (The builder reports a rule complete just after the rule itself changes, so both are watched.)
   watch(
-    form,
+    [form, () => state.rulesComplete],
     () => {
       state.dirty = bodyOf() !== baseline;
       if (!state.dirty) return;
