@@ -93,3 +93,19 @@ export interface DispatchResult {
 export interface WebhookActivities {
   dispatchWebhooks(input: DispatchInput): Promise<DispatchResult>;
 }
+
+export interface ReportInput {
+  subscriptionId: string;
+  /** The scheduled run's start time (ISO): which period the report covers. */
+  asOf: string;
+}
+
+export interface ReportResult {
+  outcome: 'sent' | 'already_sent' | 'gone' | 'recipient_inactive' | 'refused';
+  period?: { from: string; to: string };
+  attachments?: string[];
+}
+
+export interface ReportActivities {
+  sendReport(input: ReportInput): Promise<ReportResult>;
+}

@@ -1,9 +1,10 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Config } from '../config/env.ts';
 import type { Logger } from '../config/logger.ts';
-import type { CampaignActivities, RecurringActivities, WebhookActivities } from './campaign-types.ts';
+import type { CampaignActivities, RecurringActivities, ReportActivities, WebhookActivities } from './campaign-types.ts';
 import { createRecurringActivities } from './recurring.ts';
 import { createWebhookActivities } from './webhooks.ts';
+import { createReportActivities } from './reports.ts';
 import { createCampaignBookkeeping } from './campaign.ts';
 import { createSendBatch, type ChannelRegistry } from './send-batch.ts';
 
@@ -20,11 +21,12 @@ export interface ActivityDeps {
  * Builds every activity the worker registers, closed over real dependencies (tests pass their own).
  * None uses the global entity manager.
  */
-export function createActivities(deps: ActivityDeps): CampaignActivities & RecurringActivities & WebhookActivities {
+export function createActivities(deps: ActivityDeps): CampaignActivities & RecurringActivities & WebhookActivities & ReportActivities {
   return {
     ...createCampaignBookkeeping(deps.orm),
     ...createRecurringActivities(deps.orm),
     ...createWebhookActivities(deps.orm, { allowInsecure: deps.config.webhookAllowInsecure }),
+    ...createReportActivities(deps.orm, deps.channels, { from: deps.config.reportsFrom, publicUrl: deps.config.publicUrl }),
     sendBatch: createSendBatch({
       orm: deps.orm,
       channels: deps.channels,

@@ -29,6 +29,7 @@ import { opsRoutes } from './ops/routes.ts';
 import { analyticsRoutes } from './analytics/index.ts';
 import { attributionRoutes } from './attribution/index.ts';
 import { integrationRoutes } from './integrations/index.ts';
+import { reportRoutes } from './reports/routes.ts';
 import { createMetrics } from './metrics.ts';
 
 const SystemStatus = z
@@ -89,6 +90,7 @@ export function apiRoutes(deps: AppDeps) {
     .route('/analytics', analyticsRoutes(deps))
     .route('/', attributionRoutes(deps))
     .route('/', integrationRoutes(deps))
+    .route('/reports', reportRoutes(deps))
     .route('/events/ws', eventSocketRoutes(deps, hub))
     .route('/events', eventRoutes(hub));
   api.doc31('/openapi.json', OPENAPI_INFO);

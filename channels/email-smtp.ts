@@ -60,7 +60,8 @@ export function createSmtpAdapter(opts: SmtpAdapterOptions): ChannelAdapter {
       // The envelope names the one recipient: nothing is derived from Cc/Bcc headers.
       const envelope = { from: from.address, to: [message.to] };
       try {
-        const raw = buildMime({ ...message, from, subject, messageId }) ?? (await compose(message, from, subject, messageId));
+        // The fast builder does text and HTML only; attachments go through nodemailer's composer.
+        const raw = (message.attachments?.length ? undefined : buildMime({ ...message, from, subject, messageId })) ?? (await compose(message, from, subject, messageId));
         const info = await pool.send(envelope, raw);
         if (info.rejected?.length) return permanent('smtp_rejected', `recipient rejected: ${String(info.rejected[0])}`);
         return { kind: 'accepted', providerId: queueId(info.response) ?? messageId };
@@ -74,7 +75,7 @@ export function createSmtpAdapter(opts: SmtpAdapterOptions): ChannelAdapter {
   };
 }
 
-/** nodemailer's full composer, for what buildMime leaves to it (non-ASCII addresses, a named Reply-To). */
+/** nodemailer's full composer, for what buildMime leaves to it (non-ASCII addresses, a named Reply-To, attachments). */
 function compose(message: OutboundMessage, from: { name?: string; address: string }, subject: string, messageId: string): Promise<Buffer> {
   return new MailComposer({
     messageId,
@@ -85,6 +86,7 @@ function compose(message: OutboundMessage, from: { name?: string; address: strin
     ...(message.text !== undefined ? { text: message.text } : {}),
     ...(message.html !== undefined ? { html: message.html } : {}),
     ...(message.headers ? { headers: message.headers } : {}),
+    ...(message.attachments?.length ? { attachments: message.attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, content: a.content })) } : {}),
   })
     .compile()
     .build();

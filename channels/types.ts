@@ -22,6 +22,8 @@ export interface OutboundMessage {
   messageId?: string;
   /** Push: URL opened on tap. */
   url?: string;
+  /** E-mail only: files attached (scheduled reports). */
+  attachments?: { filename: string; contentType: string; content: Buffer }[];
 }
 
 export type SendResult =

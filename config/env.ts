@@ -101,6 +101,8 @@ export const envSchema = z.object({
    * production (a local receiver during development), off in production.
    */
   WEBHOOK_ALLOW_INSECURE: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+  /** From address of scheduled report e-mails (default reports@<PUBLIC_URL host>). */
+  REPORTS_FROM: z.email('expected an e-mail address').optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -114,6 +116,7 @@ export interface Config extends Env {
   providerHttpUrl: string;
   logFormat: 'pretty' | 'json';
   webhookAllowInsecure: boolean;
+  reportsFrom: string;
 }
 
 export class ConfigError extends Error {
@@ -146,9 +149,10 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
       if (!e[name]) throw new ConfigError(name, 'required when NODE_ENV=production (the local sinks are for development only)');
     }
   }
+  const publicUrl = e.PUBLIC_URL ?? `http://localhost:${e.API_PORT}`;
   return {
     ...e,
-    publicUrl: e.PUBLIC_URL ?? `http://localhost:${e.API_PORT}`,
+    publicUrl,
     // Development only (production requires TRACKING_SECRET): links stay valid across restarts.
     trackingSecret: e.TRACKING_SECRET ?? 'herald-development-tracking-secret',
     jwtSecret: e.JWT_SECRET ?? 'herald-development-jwt-secret-not-for-production',
@@ -156,6 +160,7 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): Config {
     providerHttpUrl: e.PROVIDER_HTTP_URL ?? `http://127.0.0.1:${e.SINK_HTTP_PORT}`,
     logFormat: e.LOG_FORMAT ?? (e.NODE_ENV === 'production' ? 'json' : 'pretty'),
     webhookAllowInsecure: e.WEBHOOK_ALLOW_INSECURE ?? e.NODE_ENV !== 'production',
+    reportsFrom: e.REPORTS_FROM ?? `reports@${new URL(publicUrl).hostname}`,
   };
 }
 

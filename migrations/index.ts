@@ -17,6 +17,7 @@ import { Migration20261124170116_attribution } from './Migration20261124170116_a
 import { Migration20261124171000_analytics_rollups } from './Migration20261124171000_analytics_rollups.ts';
 import { Migration20261124171500_outbound_webhooks } from './Migration20261124171500_outbound_webhooks.ts';
 import { Migration20261124172500_analytics_lead_stages } from './Migration20261124172500_analytics_lead_stages.ts';
+import { Migration20261124173000_scheduled_reports } from './Migration20261124173000_scheduled_reports.ts';
 
 export const MIGRATIONS = [
   { name: 'Migration20261124111508_initial', class: Migration20261124111508_initial },
@@ -33,4 +34,5 @@ export const MIGRATIONS = [
   { name: 'Migration20261124171000_analytics_rollups', class: Migration20261124171000_analytics_rollups },
   { name: 'Migration20261124171500_outbound_webhooks', class: Migration20261124171500_outbound_webhooks },
   { name: 'Migration20261124172500_analytics_lead_stages', class: Migration20261124172500_analytics_lead_stages },
+  { name: 'Migration20261124173000_scheduled_reports', class: Migration20261124173000_scheduled_reports },
 ];

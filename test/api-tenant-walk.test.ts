@@ -41,6 +41,7 @@ beforeAll(async () => {
     ops: world.campaignId,
     analytics: world.campaignId,
     'webhook-subscriptions': await one('webhook_subscriptions'),
+    reports: await one('report_subscriptions'),
   });
   // Other path parameters: the world's own objects, so only the {id} lookup can refuse.
   Object.assign(others, { '{deliveryId}': await one('webhook_deliveries') });

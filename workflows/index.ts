@@ -5,3 +5,4 @@
 export { campaignWorkflow } from './campaign.ts';
 export { recurringCampaignWorkflow } from './recurring.ts';
 export { webhookDispatcherWorkflow } from './webhooks.ts';
+export { scheduledReportWorkflow } from './reports.ts';

@@ -1,13 +1,15 @@
 /**
  * Fans live events out to this replica's subscribers. Events come from the outbox (any process may
  * write them; PostgreSQL NOTIFY wakes every replica, and a slow poll covers a lost notification),
- * plus send progress of running campaigns, read from their workflows at most once a second.
+ * plus send progress of running campaigns, read from their workflows at most once a second, and
+ * campaigns' changed figures from the analytics rollups (performance.ts), at most once a second.
  */
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Client } from '@temporalio/client';
 import type { Logger } from '../../config/logger.ts';
 import { eventsAfter, type StoredEvent } from '../../db/repositories/outbox.ts';
 import { campaignState } from '../campaign-lifecycle.ts';
+import { PerformanceWatch } from './performance.ts';
 
 export interface HubEvent {
   /** Outbox row id; progress events carry none (they are recomputed, not replayed). */
@@ -43,6 +45,8 @@ export class EventHub {
   private starting: Promise<void> | null = null;
   private draining = false;
   private lastProgress = new Map<string, string>();
+  private readonly performance = new PerformanceWatch();
+  private watching = false;
 
   constructor(
     private readonly orm: MikroORM,
@@ -81,6 +85,7 @@ export class EventHub {
     }
     this.timers.push(setInterval(() => void this.drain(), POLL_MS).unref());
     this.timers.push(setInterval(() => void this.progress(), PROGRESS_MS).unref());
+    this.timers.push(setInterval(() => void this.performanceUpdates(), PROGRESS_MS).unref());
     this.timers.push(setInterval(() => void knex.raw(RETENTION_SQL).catch(() => {}), PRUNE_MS).unref());
   }
 
@@ -140,6 +145,24 @@ export class EventHub {
       );
     } catch (err) {
       this.log?.warn({ err }, 'reading campaign progress failed');
+    }
+  }
+
+  /** campaign.performance_update for the subscribed companies' campaigns whose figures changed. */
+  private async performanceUpdates(): Promise<void> {
+    // A slow poll is not overlapped by the next one: that could send a campaign's change twice.
+    if (this.watching) return;
+    this.watching = true;
+    const companies = [...new Set([...this.subs].map((s) => s.companyId))];
+    try {
+      for (const u of await this.performance.poll(this.orm.em.getKnex(), companies)) {
+        const e: HubEvent = { type: 'campaign.performance_update', payload: u.payload, at: new Date().toISOString() };
+        for (const s of this.subs) if (s.companyId === u.companyId) s.send(e);
+      }
+    } catch (err) {
+      this.log?.warn({ err }, 'reading campaign figures failed');
+    } finally {
+      this.watching = false;
     }
   }
 }

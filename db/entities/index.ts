@@ -21,6 +21,7 @@ import { ProviderRateLimitSchema } from './rate-limit.ts';
 import { IdempotencyKeySchema, RefreshTokenSchema } from './auth.ts';
 import { OutboxEventSchema } from './outbox.ts';
 import { WebhookAttemptSchema, WebhookDeliverySchema, WebhookSubscriptionSchema } from './integrations.ts';
+import { ReportDeliverySchema, ReportSubscriptionSchema } from './reports.ts';
 import { CampaignTrackingSchema, TrackedLinkSchema } from './tracking.ts';
 
 export * from './company.ts';
@@ -41,6 +42,7 @@ export * from './rate-limit.ts';
 export * from './auth.ts';
 export * from './outbox.ts';
 export * from './integrations.ts';
+export * from './reports.ts';
 
 /** Every entity that belongs to a company: the tenant-isolation test walks this list. */
 export const TENANT_ENTITIES = [
@@ -81,6 +83,8 @@ export const TENANT_ENTITIES = [
   WebhookSubscriptionSchema,
   WebhookDeliverySchema,
   WebhookAttemptSchema,
+  ReportSubscriptionSchema,
+  ReportDeliverySchema,
 ];
 
 /** Every entity, in one list: the ORM config, the migration check and the tenant test use it. */
