@@ -216,6 +216,8 @@ export function metricRoutes() {
     .openapi(importCsv, async (c) => {
       const { id } = c.req.valid('param');
       const { dryRun } = c.req.valid('query');
+      // The campaign before the body: another company's id is a 404 whatever was sent.
+      await trackedCampaign(c.get('em'), c.get('principal').companyId, id);
       const type = c.req.header('content-type') ?? '';
       if (!/^text\/(csv|plain)\b/i.test(type)) throw ValidationError.field('header.content-type', 'must be text/csv (the CSV as the body)');
       const { days, lines, columns, issues } = parseMetricCsv(await c.req.text());
