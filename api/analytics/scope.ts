@@ -8,10 +8,10 @@ import { readFacts, type FactDimension, type FactFilter, type FactRow } from '..
 import { sqlOf } from '../../db/sql.ts';
 import { currencyExponent } from '../../domain/currency.ts';
 import { NotFoundError } from '../../domain/errors.ts';
-import { COUNT_FIELDS, emptyTotals, MONEY_FIELDS, sumTotals, type Totals } from '../../domain/metrics.ts';
+import { COUNT_FIELDS, emptyTotals, MONEY_FIELDS, type Totals } from '../../domain/metrics.ts';
 import { can } from '../../domain/permissions.ts';
 import type { ApiContext } from '../context.ts';
-import { previousOf, rangeOf, todayIn, type AnalyticsQueryInput, type Range } from './query.ts';
+import { rangeOf, todayIn, type AnalyticsQueryInput, type Range } from './query.ts';
 
 export interface Scope {
   sql: Knex | Knex.Transaction;
@@ -69,13 +69,6 @@ export function totalsOfRow(row: Omit<FactRow, 'keys'>): Totals {
 export async function facts(s: Scope, groupBy: FactDimension[], filter: FactFilter = filterOf(s)): Promise<FactRow[]> {
   return readFacts(s.sql, filter, groupBy);
 }
-
-export async function totals(s: Scope, filter: FactFilter = filterOf(s)): Promise<Totals> {
-  const rows = await facts(s, [], filter);
-  return rows.length === 0 ? emptyTotals() : sumTotals(rows.map(totalsOfRow));
-}
-
-export { previousOf };
 
 export interface CampaignMeta {
   id: string;

@@ -18,7 +18,8 @@ import {
   type Totals,
 } from '../../domain/metrics.ts';
 import { compareFractions, decimalOf, fraction, meanOf, money4, moneyOut, type Fraction } from '../../domain/metrics-exact.ts';
-import { campaignsIn, facts, filterOf, previousOf, totals, totalsOfRow, type CampaignMeta, type Scope } from './scope.ts';
+import { previousOf } from './query.ts';
+import { campaignsIn, facts, filterOf, totalsOfRow, type CampaignMeta, type Scope } from './scope.ts';
 
 export interface Kpi {
   value: number | string | null;
@@ -61,14 +62,15 @@ async function budgetOf(s: Scope, from: string, to: string): Promise<string> {
 export async function summaryView(s: Scope) {
   const range = s.range!;
   const prev = previousOf(range);
-  const [now, before, campaignsNow, campaignsBefore, budgetNow, budgetBefore] = await Promise.all([
-    totals(s, filterOf(s, range)),
-    totals(s, filterOf(s, prev)),
+  // The totals are the sum of the per-campaign rows: one read per period, not two.
+  const [campaignsNow, campaignsBefore, budgetNow, budgetBefore] = await Promise.all([
     facts(s, ['campaign'], filterOf(s, range)),
     facts(s, ['campaign'], filterOf(s, prev)),
     budgetOf(s, range.from, range.to),
     budgetOf(s, prev.from, prev.to),
   ]);
+  const now = sumTotals(campaignsNow.map(totalsOfRow));
+  const before = sumTotals(campaignsBefore.map(totalsOfRow));
   const e = engagementRates(now);
   const ep = engagementRates(before);
   const m = moneyMetrics(now, s.exponent);
@@ -116,7 +118,19 @@ export type OverviewSort = 'roi' | 'revenue' | 'name' | 'start';
 export async function overviewView(s: Scope, opts: { status?: string[]; sort: OverviewSort; page: number; pageSize: number }) {
   let lines = await campaignLines(s);
   if (opts.status?.length) lines = lines.filter((l) => opts.status!.includes(l.meta.status));
-  const cards = lines.map((l) => {
+  // Sorting needs only ROI and revenue; the full metrics are computed for the cards shown.
+  const entries = lines.map((l) => ({ l, roi: roiFraction(l.totals), revenue: money4(l.totals.revenue) }));
+  type Entry = (typeof entries)[number];
+  // High ROI first; campaigns without an ROI (nothing spent) last.
+  const byRoi = (a: Entry, b: Entry) => (a.roi && b.roi ? compareFractions(b.roi, a.roi) : a.roi ? -1 : b.roi ? 1 : 0);
+  const sorters: Record<OverviewSort, (a: Entry, b: Entry) => number> = {
+    roi: byRoi,
+    revenue: (a, b) => (a.revenue === b.revenue ? 0 : a.revenue < b.revenue ? 1 : -1),
+    name: (a, b) => a.l.meta.name.localeCompare(b.l.meta.name),
+    start: (a, b) => a.l.meta.startAt.localeCompare(b.l.meta.startAt),
+  };
+  entries.sort((a, b) => sorters[opts.sort](a, b) || a.l.meta.name.localeCompare(b.l.meta.name) || a.l.meta.id.localeCompare(b.l.meta.id));
+  const card = ({ l }: Entry) => {
     const m = metricsOf(l.totals, s.exponent);
     return {
       campaignId: l.meta.id,
@@ -138,36 +152,26 @@ export async function overviewView(s: Scope, opts: { status?: string[]; sort: Ov
       deliveryRate: m.engagement.deliveryRate,
       openRate: m.engagement.openRate,
       clickRate: m.engagement.clickRate,
-      roi: roiFraction(l.totals),
     };
-  });
-  // High ROI first; campaigns without an ROI (nothing spent) last.
-  const byRoi = (a: (typeof cards)[number], b: (typeof cards)[number]) => (a.roi && b.roi ? compareFractions(b.roi, a.roi) : a.roi ? -1 : b.roi ? 1 : 0);
-  const sorters: Record<OverviewSort, (a: (typeof cards)[number], b: (typeof cards)[number]) => number> = {
-    roi: byRoi,
-    revenue: (a, b) => compareFractions({ n: money4(b.revenue), d: 1n }, { n: money4(a.revenue), d: 1n }),
-    name: (a, b) => a.name.localeCompare(b.name),
-    start: (a, b) => a.startAt.localeCompare(b.startAt),
   };
-  cards.sort((a, b) => sorters[opts.sort](a, b) || a.name.localeCompare(b.name) || a.campaignId.localeCompare(b.campaignId));
-  const all = sumTotals(lines.map((l) => l.totals));
-  const rois = cards.map((c) => c.roi).filter((f): f is Fraction => f !== null);
-  const top = [...cards].sort(byRoi).filter((c) => c.roi && c.roi.n > 0n).slice(0, 3);
-  const strip = ({ roi: _roi, ...c }: (typeof cards)[number]) => c;
+  const rois = entries.map((e) => e.roi).filter((f): f is Fraction => f !== null);
+  const top = [...entries].sort(byRoi).filter((e) => e.roi && e.roi.n > 0n).slice(0, 3);
+  const byStatus: Record<string, number> = {};
+  for (const e of entries) byStatus[e.l.meta.status] = (byStatus[e.l.meta.status] ?? 0) + 1;
   return {
     range: s.range,
     currency: s.currency,
     totals: {
-      campaigns: cards.length,
-      byStatus: Object.fromEntries([...new Set(cards.map((c) => c.status))].map((st) => [st, cards.filter((c) => c.status === st).length])),
-      metrics: metricsOf(all, s.exponent),
+      campaigns: entries.length,
+      byStatus,
+      metrics: metricsOf(sumTotals(lines.map((l) => l.totals)), s.exponent),
       averageRoiPercent: decimalOf(meanOf(rois), 1, 100n),
     },
-    topPerformers: top.map(strip),
-    items: cards.slice((opts.page - 1) * opts.pageSize, opts.page * opts.pageSize).map(strip),
+    topPerformers: top.map(card),
+    items: entries.slice((opts.page - 1) * opts.pageSize, opts.page * opts.pageSize).map(card),
     page: opts.page,
     pageSize: opts.pageSize,
-    total: cards.length,
+    total: entries.length,
   };
 }
 
