@@ -21,6 +21,8 @@ const BODIES: Record<string, unknown> = {
   'POST /campaigns/{id}/reject': { comment: 'no' },
   'POST /campaigns/{id}/reschedule': { startAt: new Date(Date.now() + 86_400_000).toISOString() },
   'POST /contacts/{id}/consent': { channel: 'email', granted: false, source: 'test' },
+  'POST /campaigns/{id}/spend': { amount: '1.00', category: 'media', incurredOn: '2026-12-01' },
+  'POST /campaigns/{id}/metrics': { days: [{ day: '2026-12-01', channel: 'paid_ads', impressions: 1 }] },
 };
 
 beforeAll(async () => {
@@ -41,10 +43,11 @@ beforeAll(async () => {
     ops: world.campaignId,
     analytics: world.campaignId,
     'webhook-subscriptions': await one('webhook_subscriptions'),
+    'api-keys': await one('api_keys'),
     reports: await one('report_subscriptions'),
   });
   // Other path parameters: the world's own objects, so only the {id} lookup can refuse.
-  Object.assign(others, { '{deliveryId}': await one('webhook_deliveries') });
+  Object.assign(others, { '{deliveryId}': await one('webhook_deliveries'), '{spendId}': await one('spend_entries') });
   const b = await createApiCompany(t.deps.orm, 'walk-b');
   outsider = (await signIn(app, b.users.admin.email)).token;
 });
