@@ -4,7 +4,7 @@
  * or that the user may not use. Routes are signed-in only unless `meta.public`.
  */
 import { createRouter, createWebHistory } from 'vue-router';
-import { mdiBullhornOutline, mdiCheckDecagramOutline, mdiHeartPulse, mdiHomeOutline } from '@mdi/js';
+import { mdiAccountGroupOutline, mdiBullhornOutline, mdiCashMultiple, mdiCheckDecagramOutline, mdiFileDocumentOutline, mdiFilterVariant, mdiHeartPulse, mdiHomeOutline } from '@mdi/js';
 import { refresh, session, signedIn, type Permission } from '../api/session.ts';
 
 declare module 'vue-router' {
@@ -34,6 +34,10 @@ export const router = createRouter({
     { path: '/campaigns/new', name: 'campaign-new', component: () => import('../pages/CampaignWizardPage.vue'), meta: { title: 'New campaign' } },
     { path: '/campaigns/:id([0-9a-f-]{36})', name: 'campaign', component: () => import('../pages/CampaignDetailPage.vue'), meta: { title: 'Campaign' } },
     { path: '/campaigns/:id([0-9a-f-]{36})/edit', name: 'campaign-edit', component: () => import('../pages/CampaignWizardPage.vue'), meta: { title: 'Edit campaign' } },
+    { path: '/segments', name: 'segments', component: () => import('../pages/SegmentsPage.vue'), meta: { title: 'Segments', nav: { icon: mdiFilterVariant, permission: 'read' } } },
+    { path: '/contacts', name: 'contacts', component: () => import('../pages/ContactsPage.vue'), meta: { title: 'Contacts', nav: { icon: mdiAccountGroupOutline, permission: 'read' } } },
+    { path: '/templates', name: 'templates', component: () => import('../pages/TemplatesPage.vue'), meta: { title: 'Templates', nav: { icon: mdiFileDocumentOutline, permission: 'read' } } },
+    { path: '/budgets', name: 'budgets', component: () => import('../pages/BudgetsPage.vue'), meta: { title: 'Budgets', nav: { icon: mdiCashMultiple, permission: 'read' } } },
     { path: '/approvals', name: 'approvals', component: () => import('../pages/ApprovalsPage.vue'), meta: { title: 'Approvals', nav: { icon: mdiCheckDecagramOutline, permission: 'approve' } } },
     { path: '/system', name: 'system', component: () => import('../pages/SystemPage.vue'), meta: { title: 'System', nav: { icon: mdiHeartPulse }, public: true } },
     { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('../pages/NotFoundPage.vue'), meta: { title: 'Page not found', public: true } },
