@@ -27,6 +27,7 @@ import { auditRoutes } from './audit-log.ts';
 import { adminRoutes } from './admin.ts';
 import { opsRoutes } from './ops/routes.ts';
 import { analyticsRoutes } from './analytics/index.ts';
+import { dashboardLayoutRoutes } from './dashboard-layout.ts';
 import { attributionRoutes } from './attribution/index.ts';
 import { integrationRoutes } from './integrations/index.ts';
 import { reportRoutes } from './reports/routes.ts';
@@ -76,6 +77,7 @@ export function apiRoutes(deps: AppDeps) {
     })
     .route('/auth', authRoutes(deps))
     .route('/me', meRoutes())
+    .route('/me/dashboard-layout', dashboardLayoutRoutes())
     .route('/campaigns', campaignRoutes(deps))
     .route('/campaigns', campaignActionRoutes(deps))
     .route('/campaigns', recipientRoutes())

@@ -16,6 +16,7 @@ import { Migration20261124165720_campaign_channel_metrics } from './Migration202
 import { Migration20261124170116_attribution } from './Migration20261124170116_attribution.ts';
 import { Migration20261124171000_analytics_rollups } from './Migration20261124171000_analytics_rollups.ts';
 import { Migration20261124171500_outbound_webhooks } from './Migration20261124171500_outbound_webhooks.ts';
+import { Migration20261124180000_dashboard_layouts } from './Migration20261124180000_dashboard_layouts.ts';
 import { Migration20261124172500_analytics_lead_stages } from './Migration20261124172500_analytics_lead_stages.ts';
 import { Migration20261124173000_scheduled_reports } from './Migration20261124173000_scheduled_reports.ts';
 
@@ -35,4 +36,5 @@ export const MIGRATIONS = [
   { name: 'Migration20261124171500_outbound_webhooks', class: Migration20261124171500_outbound_webhooks },
   { name: 'Migration20261124172500_analytics_lead_stages', class: Migration20261124172500_analytics_lead_stages },
   { name: 'Migration20261124173000_scheduled_reports', class: Migration20261124173000_scheduled_reports },
+  { name: 'Migration20261124180000_dashboard_layouts', class: Migration20261124180000_dashboard_layouts },
 ];

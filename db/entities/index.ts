@@ -23,6 +23,7 @@ import { OutboxEventSchema } from './outbox.ts';
 import { WebhookAttemptSchema, WebhookDeliverySchema, WebhookSubscriptionSchema } from './integrations.ts';
 import { ReportDeliverySchema, ReportSubscriptionSchema } from './reports.ts';
 import { CampaignTrackingSchema, TrackedLinkSchema } from './tracking.ts';
+import { DashboardLayoutSchema } from './dashboard-layout.ts';
 
 export * from './company.ts';
 export * from './user.ts';
@@ -41,6 +42,7 @@ export * from './governance.ts';
 export * from './rate-limit.ts';
 export * from './auth.ts';
 export * from './outbox.ts';
+export * from './dashboard-layout.ts';
 export * from './integrations.ts';
 export * from './reports.ts';
 
@@ -83,6 +85,7 @@ export const TENANT_ENTITIES = [
   WebhookSubscriptionSchema,
   WebhookDeliverySchema,
   WebhookAttemptSchema,
+  DashboardLayoutSchema,
   ReportSubscriptionSchema,
   ReportDeliverySchema,
 ];
