@@ -274,6 +274,49 @@ describe('dashboard, overview, channels and rankings', () => {
   });
 });
 
+describe('teams and A/B variants', () => {
+  let split: string;
+  beforeAll(async () => {
+    const team = (await sql.raw<{ rows: { id: string }[] }>(`insert into teams (company_id, name) values (?, 'Growth') returning id`, [acme.id])).rows[0]!.id;
+    await sql.raw(`update users set team_id = ? where id = ?`, [team, acme.users.analyst.id]);
+    split = (
+      await sql.raw<{ rows: { id: string }[] }>(
+        `insert into campaigns (company_id, code, name, type, primary_channel, channels, status, start_at, end_at, currency, created_by_id)
+         values (?, 'T-SPLIT', 'Split test', 'promotional', 'email', '{email}', 'completed', '2026-01-20T00:00:00Z', '2026-01-25T00:00:00Z', 'USD', ?) returning id`,
+        [acme.id, acme.users.analyst.id],
+      )
+    ).rows[0]!.id;
+    // 100 recipients, odd seq variant A, even B; 30 of A and 10 of B open.
+    await sql.raw(
+      `insert into campaign_recipients (company_id, campaign_id, contact_id, channel, seq, address, variant, status, sent_at, delivered_at)
+       select ?, ?, k.id, 'email', n, k.email, case when n % 2 = 1 then 'A' else 'B' end, 'delivered', '2026-01-21T08:00:00Z', '2026-01-21T08:00:01Z'
+         from (select k.*, row_number() over (order by k.email) as n from contacts k where k.company_id = ?) k where n <= 100`,
+      [acme.id, split, acme.id],
+    );
+    await sql.raw(
+      `insert into message_events (company_id, campaign_id, recipient_id, channel, type, idempotency_key, source, occurred_at)
+       select r.company_id, r.campaign_id, r.id, 'email', 'opened', 'split-' || r.id, 'test', '2026-01-21T10:00:00Z'
+         from campaign_recipients r where r.campaign_id = ? and ((r.variant = 'A' and r.seq <= 60) or (r.variant = 'B' and r.seq <= 20))`,
+      [split],
+    );
+  });
+
+  it('compares the variants of a split test', async () => {
+    const res = await api.analyst.get(`/api/analytics/breakdowns/variant?${JANUARY}&campaign=${split}`);
+    expect(res.status).toBe(200);
+    const byKey = Object.fromEntries(res.body.items.map((i: { key: string; metrics: { counts: { uniqueOpens: number }; engagement: { openRate: number } } }) => [i.key, [i.metrics.counts.uniqueOpens, i.metrics.engagement.openRate]]));
+    expect(byKey).toEqual({ A: [30, 60], B: [10, 20] });
+  });
+
+  it('credits a campaign to its owner’s team', async () => {
+    const res = await api.analyst.get(`/api/analytics/breakdowns/team?${JANUARY}`);
+    const growth = res.body.items.find((i: { label: string | null }) => i.label === 'Growth');
+    expect(growth.metrics.counts).toMatchObject({ sent: 100, uniqueOpens: 40 });
+    const teamless = res.body.items.find((i: { key: string | null }) => i.key === null);
+    expect(teamless.metrics.counts.sent).toBe(200);
+  });
+});
+
 describe('retailers and personal data', () => {
   beforeAll(async () => {
     // Three of the newsletter's contacts are retailers (seed 004): their names are personal data.
