@@ -112,8 +112,45 @@ export function compileTrackedHtml(source: string, opts: { openPixel?: boolean }
   return { template: compileTemplate(out), links: found.map((l) => l.url) };
 }
 
+const clickUrls = (count: number, t: TrackingContext) =>
+  Array.from({ length: count }, (_, i) => `${t.publicUrl}/t/c/${createToken(t.secret, { kind: 'c', recipientId: t.recipientId, link: i })}`);
+
 export function renderTrackedHtml(html: TrackedHtml, vars: Record<string, unknown>, t: TrackingContext): string {
-  const links = html.links.map((_, i) => `${t.publicUrl}/t/c/${createToken(t.secret, { kind: 'c', recipientId: t.recipientId, link: i })}`);
+  const links = clickUrls(html.links.length, t);
   const open = `${t.publicUrl}/t/o/${createToken(t.secret, { kind: 'o', recipientId: t.recipientId })}`;
   return renderTemplate(html.template, { ...vars, herald_links: links, herald_open_url: open });
+}
+
+// Liquid tags are left alone: a URL built by a tag is not one the campaign recorded.
+const LIQUID_TAG = /({{[\s\S]*?}}|{%[\s\S]*?%})/;
+const TEXT_URL = /https?:\/\/[^\s<>"'\])]+/g;
+
+/**
+ * The plain-text part with its links tracked: a URL in the text that is also a link of the HTML
+ * part (the links the campaign records) becomes that link's `/t/c/<token>` URL, with the same link
+ * index, so a click in either part counts once per link. Any other URL stays as written — the
+ * redirect only ever goes where the HTML part records. Sentence punctuation after a URL is kept out.
+ */
+export function compileTrackedText(source: string, htmlLinks: string[]): CompiledTemplate {
+  const index = new Map<string, number>();
+  htmlLinks.forEach((u, i) => {
+    if (!index.has(u)) index.set(u, i);
+  });
+  const out = source
+    .split(LIQUID_TAG)
+    .map((part, i) =>
+      i % 2 === 1
+        ? part
+        : part.replace(TEXT_URL, (raw) => {
+            const url = raw.replace(/[.,;:!?]+$/, '');
+            const at = index.get(url);
+            return at === undefined ? raw : `{{ herald_links[${at}] }}${raw.slice(url.length)}`;
+          }),
+    )
+    .join('');
+  return compileTemplate(out);
+}
+
+export function renderTrackedText(text: CompiledTemplate, linkCount: number, vars: Record<string, unknown>, t: TrackingContext): string {
+  return renderTemplate(text, { ...vars, herald_links: clickUrls(linkCount, t) });
 }

@@ -13,7 +13,7 @@ import type { CampaignChannel } from '../domain/campaign-rules.ts';
 import { createToken } from '../domain/tracking-token.ts';
 import type { CampaignContent, SenderIdentity, Variant } from '../db/entities/index.ts';
 import type { BatchInput, BatchResult } from './campaign-types.ts';
-import { compileTemplate, compileTrackedHtml, renderTemplate, renderTrackedHtml, type CompiledTemplate, type TrackedHtml } from './render.ts';
+import { compileTemplate, compileTrackedHtml, compileTrackedText, renderTemplate, renderTrackedHtml, renderTrackedText, type CompiledTemplate, type TrackedHtml } from './render.ts';
 import { recordCampaignLinks } from '../db/repositories/tracking-links.ts';
 import { createRateLimiter, UNLIMITED, type RateLimiter } from './rate-limit.ts';
 
@@ -62,7 +62,7 @@ interface Prepared {
   name: string;
   code: string;
   sender: SenderIdentity;
-  templates: Map<string, Partial<Record<'subject' | 'html' | 'text' | 'body' | 'title' | 'url' | 'payload', CompiledTemplate>> & { trackedHtml?: TrackedHtml }>;
+  templates: Map<string, Partial<Record<'subject' | 'html' | 'text' | 'body' | 'title' | 'url' | 'payload', CompiledTemplate>> & { trackedHtml?: TrackedHtml; textSource?: string; trackedText?: CompiledTemplate }>;
   /** E-mail (List-Unsubscribe) or a template that names `unsubscribe_url`: only then is the signed token made (an HMAC per message). */
   needsUnsubscribe: boolean;
 }
@@ -143,6 +143,7 @@ export function createSendBatch(deps: SendBatchDeps) {
         // E-mail HTML is compiled with its links rewritten to /t/c/<token> and an open pixel.
         if (field === 'html' && row.primary_channel === 'email') out.trackedHtml = compileTrackedHtml(source);
         else out[field] = compileTemplate(source);
+        if (field === 'text') out.textSource = source;
         if (source.includes('unsubscribe_url')) needsUnsubscribe = true;
       }
       return out;
@@ -150,6 +151,10 @@ export function createSendBatch(deps: SendBatchDeps) {
     const templates = new Map<string, Prepared['templates'] extends Map<string, infer T> ? T : never>();
     templates.set('', compile(row.content));
     for (const v of row.variants ?? []) templates.set(v.key, { ...templates.get(''), ...compile(v.content) });
+    // The text part's links are tracked against the HTML links of the same variant (a variant may inherit one part and replace the other).
+    for (const t of templates.values()) {
+      if (t.trackedHtml && t.textSource !== undefined) t.trackedText = compileTrackedText(t.textSource, t.trackedHtml.links);
+    }
     // The click redirect goes only to links recorded for the campaign (once per variant, idempotent).
     if (row.primary_channel === 'email') await recordCampaignLinks(knex(), input.campaignId);
     const p: Prepared = { channel: row.primary_channel, name: row.name, code: row.code, sender: row.sender ?? {}, templates, needsUnsubscribe };
@@ -175,7 +180,7 @@ export function createSendBatch(deps: SendBatchDeps) {
           ...base,
           subject: r(t.subject) ?? p.name,
           html: t.trackedHtml ? renderTrackedHtml(t.trackedHtml, vars, { publicUrl: deps.publicUrl, secret: deps.trackingSecret, recipientId: id }) : r(t.html),
-          text: r(t.text),
+          text: t.trackedText && t.trackedHtml ? renderTrackedText(t.trackedText, t.trackedHtml.links.length, vars, { publicUrl: deps.publicUrl, secret: deps.trackingSecret, recipientId: id }) : r(t.text),
           from: { address: p.sender.fromEmail ?? 'no-reply@herald.localhost', ...(p.sender.fromName ? { name: p.sender.fromName } : {}) },
           ...(p.sender.replyTo ? { replyTo: p.sender.replyTo } : {}),
           messageId: `<r${id}.${input.campaignId}@herald>`,

@@ -321,7 +321,7 @@ describe('a campaign’s life through the API', () => {
     const m = as(app, tokens.manager!);
     const created = await m.post(
       '/api/campaigns',
-      draft({ name: 'Tracked sale', budget: '10.00', startAt: future(1), content: { email: { subject: 'Sale', html: '<html><body><p>Hi {{ contact.first_name }}, <a href="https://shop.example/sale">shop now</a></p></body></html>' } } }),
+      draft({ name: 'Tracked sale', budget: '10.00', startAt: future(1), content: { email: { subject: 'Sale', html: '<html><body><p>Hi {{ contact.first_name }}, <a href="https://shop.example/sale">shop now</a></p></body></html>', text: 'Hi {{ contact.first_name }}, shop now: https://shop.example/sale.' } } }),
     );
     const id = created.body.id as string;
     expect((await m.post(`/api/campaigns/${id}/submit`)).body.state.status).toBe('scheduled');
@@ -329,11 +329,17 @@ describe('a campaign’s life through the API', () => {
     await waitFor(() => m.get(`/api/campaigns/${id}`), (res) => res.body.state?.status === 'completed', 60_000);
     const mail = smtp.messages().find((msg) => /Subject: Sale/.test(msg.raw ?? ''))!;
     const body = (mail.raw ?? '').replace(/=\r?\n/g, '').replace(/=3D/g, '=');
-    const click = body.match(/\/t\/c\/[A-Za-z0-9_.-]+/)?.[0];
+    const htmlPart = body.slice(body.search(/Content-Type: text\/html/i));
+    const click = htmlPart.match(/\/t\/c\/[A-Za-z0-9_-]{2,48}\.[A-Za-z0-9_-]{22}/)?.[0];
     const open = body.match(/\/t\/o\/[A-Za-z0-9_.-]+/)?.[0];
     expect(click).toBeDefined();
     expect(open).toBeDefined();
     expect(body).not.toContain('href="https://shop.example/sale"');
+    // The plain-text part carries the same tracked link (same message, same link index), never the bare URL.
+    const textPart = body.slice(body.search(/Content-Type: text\/plain/i), body.search(/Content-Type: text\/html/i));
+    expect(textPart).toContain(`shop now: http`);
+    expect(textPart).not.toContain('https://shop.example/sale');
+    expect(textPart.match(/\/t\/c\/[A-Za-z0-9_-]{2,48}\.[A-Za-z0-9_-]{22}/)?.[0]).toBe(click);
     const redirect = await app.request(click!, { headers: { 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/120 Safari/537.36' } });
     expect(redirect.status).toBe(302);
     expect(redirect.headers.get('location')).toMatch(/^https:\/\/shop\.example\/sale\?utm_source=/);
