@@ -4,7 +4,7 @@
  * or that the user may not use. Routes are signed-in only unless `meta.public`.
  */
 import { createRouter, createWebHistory } from 'vue-router';
-import { mdiAccountGroupOutline, mdiBullhornOutline, mdiCashMultiple, mdiCheckDecagramOutline, mdiFileDocumentOutline, mdiFilterVariant, mdiHeartPulse, mdiHomeOutline } from '@mdi/js';
+import { mdiAccountGroupOutline, mdiBullhornOutline, mdiCashMultiple, mdiChartBoxOutline, mdiCheckDecagramOutline, mdiFileDocumentOutline, mdiFilterVariant, mdiHeartPulse, mdiHomeOutline } from '@mdi/js';
 import { refresh, session, signedIn, type Permission } from '../api/session.ts';
 
 declare module 'vue-router' {
@@ -38,6 +38,9 @@ export const router = createRouter({
     { path: '/contacts', name: 'contacts', component: () => import('../pages/ContactsPage.vue'), meta: { title: 'Contacts', nav: { icon: mdiAccountGroupOutline, permission: 'read' } } },
     { path: '/templates', name: 'templates', component: () => import('../pages/TemplatesPage.vue'), meta: { title: 'Templates', nav: { icon: mdiFileDocumentOutline, permission: 'read' } } },
     { path: '/budgets', name: 'budgets', component: () => import('../pages/BudgetsPage.vue'), meta: { title: 'Budgets', nav: { icon: mdiCashMultiple, permission: 'read' } } },
+    { path: '/analytics', name: 'analytics', component: () => import('../pages/analytics/AnalyticsDashboardPage.vue'), meta: { title: 'Analytics', nav: { icon: mdiChartBoxOutline, permission: 'analytics:read' } } },
+    { path: '/analytics/campaigns', name: 'analytics-campaigns', component: () => import('../pages/analytics/AnalyticsCampaignsPage.vue'), meta: { title: 'Campaign performance' } },
+    { path: '/analytics/campaigns/:id([0-9a-f-]{36})', name: 'analytics-campaign', component: () => import('../pages/analytics/CampaignPerformancePage.vue'), meta: { title: 'Campaign analytics' } },
     { path: '/approvals', name: 'approvals', component: () => import('../pages/ApprovalsPage.vue'), meta: { title: 'Approvals', nav: { icon: mdiCheckDecagramOutline, permission: 'approve' } } },
     { path: '/system', name: 'system', component: () => import('../pages/SystemPage.vue'), meta: { title: 'System', nav: { icon: mdiHeartPulse }, public: true } },
     { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('../pages/NotFoundPage.vue'), meta: { title: 'Page not found', public: true } },
