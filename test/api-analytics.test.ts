@@ -442,6 +442,7 @@ describe('tenancy, permissions and bad input', () => {
     expect(await field('campaign=not-a-uuid')).toBe('query.campaign');
     expect(await field('team=1')).toBe('query.team');
     expect(await field('from=1900-01-01&to=2026-01-01')).toBe('query.from');
+    expect(await field('from=0001-01-01&to=0001-01-10')).toBe('query.from');
     const heat = await api.analyst.get(`/api/analytics/heatmap?region=East`);
     expect(heat.status).toBe(422);
     expect(heat.body.error.details.issues[0].field).toBe('query.region');

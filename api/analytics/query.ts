@@ -21,6 +21,8 @@ const DateOnly = z
     const d = new Date(`${v}T00:00:00Z`);
     return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === v;
   }, 'is not a calendar date')
+  // The previous period of a range reaches back as far again: keep both within ordinary years.
+  .refine((v) => v >= '1970-01-01' && v <= '9000-12-31', 'must be between 1970-01-01 and 9000-12-31')
   .openapi({ example: '2026-01-01' });
 
 function list<T extends z.ZodType<string>>(item: T, max: number, example: string) {
