@@ -219,7 +219,7 @@ describe('campaign wizard', () => {
         : undefined;
     const { w, router } = await open(`/campaigns/${ID}/edit?step=review`);
     await click(w, 'Submit for approval');
-    expect(w.text()).toContain('audience: matches no contacts');
+    expect(w.text()).toContain('Audience: matches no contacts');
     expect(stepButton(w, 'Audience').text()).toContain('(has errors)');
     expect(router.currentRoute.value.name).toBe('campaign-edit');
 

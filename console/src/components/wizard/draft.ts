@@ -182,3 +182,32 @@ const STEP_OF_FIELD: [RegExp, StepKey][] = [
 export function stepOf(field: string): StepKey {
   return STEP_OF_FIELD.find(([re]) => re.test(field))?.[1] ?? 'review';
 }
+
+const FIELD_LABELS: Record<string, string> = {
+  name: 'Campaign name',
+  code: 'Code',
+  description: 'Description',
+  type: 'Type',
+  category: 'Category',
+  channel: 'Channel',
+  startAt: 'Start',
+  endAt: 'End',
+  budget: 'Budget',
+  currency: 'Currency',
+  audience: 'Audience',
+  'audience.segmentId': 'Saved segment',
+  'targets.audienceSize': 'Audience size target',
+  'targets.conversionRate': 'Expected conversion rate',
+  'targets.roi': 'Target ROI',
+  'targets.leads': 'Target leads',
+  'targets.conversions': 'Target conversions',
+};
+
+/** A field the API named, as the form labels it ("content.email.subject" → "Subject"). */
+export function fieldLabel(field: string): string {
+  if (FIELD_LABELS[field]) return FIELD_LABELS[field];
+  if (field.startsWith('audience.rules')) return 'Audience rules';
+  const content = /^content\.(\w+)\.(\w+)/.exec(field);
+  if (content) return CHANNEL_FIELDS[content[1]!]?.find((f) => f.key === content[2])?.label ?? field;
+  return field.startsWith('content') ? 'Content' : field;
+}
