@@ -441,6 +441,7 @@ describe('tenancy, permissions and bad input', () => {
     expect(await field('channel=email,fax')).toBe('query.channel');
     expect(await field('campaign=not-a-uuid')).toBe('query.campaign');
     expect(await field('team=1')).toBe('query.team');
+    expect(await field('region=East%00')).toBe('query.region');
     expect(await field('from=1900-01-01&to=2026-01-01')).toBe('query.from');
     expect(await field('from=0001-01-01&to=0001-01-10')).toBe('query.from');
     const heat = await api.analyst.get(`/api/analytics/heatmap?region=East`);

@@ -55,7 +55,8 @@ function list<T extends z.ZodType<string>>(item: T, max: number, example: string
 
 const Uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'is not a UUID');
 const Channel = z.enum(REPORTED_CHANNELS, { error: `is not a channel (${REPORTED_CHANNELS.join(', ')})` });
-const Region = z.string().min(1).max(64);
+// eslint-disable-next-line no-control-regex -- control characters are what it refuses
+const Region = z.string().min(1).max(64).regex(/^[^\u0000-\u001f]+$/, 'must not contain control characters');
 
 export const analyticsFilterFields = {
   from: DateOnly.optional().openapi({ description: `First day, inclusive (default: ${DEFAULT_RANGE_DAYS} days before "to")` }),
