@@ -227,6 +227,14 @@ describe('rollups kept by the fact tables', () => {
       [c.companyId, c.campaignId, c.campaignId],
     );
     expect(await totals({ companyId: c.companyId, campaignIds: [c.campaignId] })).toMatchObject({ sent: 300, conversions: 3, revenue: '3600.4900' });
+
+    // Per user and team: the campaign's creator and their team, joined at read time.
+    const [team] = await q<{ id: string }>(`insert into teams (company_id, name) values (?, 'Growth'), (?, 'Brand') returning id`, [c.companyId, c.companyId]);
+    await q(`update users set team_id = ? where id = ?`, [team!.id, c.creatorId]);
+    const byOwner = await readFacts(knex(), { companyId: c.companyId }, ['team', 'user']);
+    expect(byOwner.map((r) => [r.keys.team, r.keys.user, r.sent, r.revenue])).toEqual([[team!.id, c.creatorId, 300, '3600.4900']]);
+    expect((await totals({ companyId: c.companyId, teamIds: [team!.id] })).sent).toBe(300);
+    expect((await totals({ companyId: c.companyId, userIds: [c.approverId] })).sent).toBe(0);
   });
 
   it('loses no increment when two writers record hits and conversions at the same time', async () => {
