@@ -184,4 +184,28 @@ describe('Twilio webhooks (X-Twilio-Signature)', () => {
     expect(contact!.consent.email!.granted).toBe(true);
     expect(await eventCount(r.id, 'unsubscribed')).toBe(1);
   });
+
+  it('an inbound START undoes a STOP, and only a STOP: an unsubscribe made another way stays', async () => {
+    const stopped = sms.recipients[2]!; // STOPped in the test above
+    const other = sms.recipients[0]!;
+    // This contact unsubscribed through a link: START from their number must not re-subscribe them.
+    await q(`update contacts set consent = jsonb_set(consent, '{sms}', '{"granted": false, "source": "unsubscribe-page", "at": "2026-01-01T00:00:00Z"}') where id = ?`, [other.contactId]);
+    for (const r of [stopped, other]) {
+      const res = await post('/webhooks/twilio/inbound', { MessageSid: 'SM' + r.id.toString(16).padStart(32, 'a'), From: r.address, To: '+15550000000', Body: 'Start' });
+      expect(res.status).toBe(200);
+    }
+    expect(await q('select company_id from suppressions where address = ?', [stopped.address])).toEqual([]);
+    const consent = async (id: string) => (await q<{ consent: Record<string, { granted: boolean; source: string }> }>('select consent from contacts where id = ?', [id]))[0]!.consent.sms;
+    expect(await consent(stopped.contactId)).toMatchObject({ granted: true, source: 'inbound-start' });
+    expect(await consent(other.contactId)).toMatchObject({ granted: false, source: 'unsubscribe-page' });
+    // An unsigned START changes nothing.
+    await post('/webhooks/twilio/inbound', { MessageSid: 'SM' + 'e'.repeat(32), From: stopped.address, To: '+15550000000', Body: 'STOP' });
+    const unsigned = await app.request('/webhooks/twilio/inbound', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ MessageSid: 'SM' + 'd'.repeat(32), From: stopped.address, To: '+15550000000', Body: 'START' }).toString(),
+    });
+    expect(unsigned.status).toBe(401);
+    expect(await consent(stopped.contactId)).toMatchObject({ granted: false, source: 'inbound-stop' });
+  });
 });

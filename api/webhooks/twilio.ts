@@ -1,7 +1,7 @@
 /**
  * Twilio (SMS, WhatsApp) webhooks, believed only with a valid `X-Twilio-Signature`:
  *   POST /webhooks/twilio/status   message status callbacks: delivered, undelivered, failed
- *   POST /webhooks/twilio/inbound  inbound messages: STOP and Twilio's other opt-out words
+ *   POST /webhooks/twilio/inbound  inbound messages: STOP and Twilio's other opt-out words; START, YES, UNSTOP undo a STOP
  * Configure the URLs in Twilio exactly as PUBLIC_URL + path: the signature covers the URL.
  */
 import { Hono, type Context } from 'hono';
@@ -10,7 +10,7 @@ import type { AppDeps } from '../deps.ts';
 import { ForbiddenError, NotFoundError, UnauthenticatedError } from '../../domain/errors.ts';
 import { verifyTwilioSignature } from '../../domain/tracking-signatures.ts';
 import { DEV_CREDENTIALS } from '../../channels/index.ts';
-import { applyInboundStop, type ProviderEvent } from '../../db/repositories/tracking-provider-events.ts';
+import { applyInboundStart, applyInboundStop, type ProviderEvent } from '../../db/repositories/tracking-provider-events.ts';
 import { zodToValidationError } from '../errors.ts';
 import type { Ingest } from '../tracking/ingest.ts';
 
@@ -31,6 +31,8 @@ const inboundSchema = z.object({
 const HARD_ERRORS = new Set(['30005', '30006', '21211', '21614', '21612']);
 /** Twilio's default opt-out keywords. */
 const STOP_WORDS = new Set(['STOP', 'STOPALL', 'UNSUBSCRIBE', 'CANCEL', 'END', 'QUIT', 'OPTOUT', 'REVOKE']);
+// Twilio's default opt-in keywords: they undo a STOP.
+const START_WORDS = new Set(['START', 'YES', 'UNSTOP']);
 
 export function twilioWebhooks(deps: AppDeps, ingest: Ingest) {
   const authToken = deps.config.TWILIO_AUTH_TOKEN ?? (deps.config.NODE_ENV !== 'production' ? DEV_CREDENTIALS.TWILIO_AUTH_TOKEN : undefined);
@@ -69,17 +71,14 @@ export function twilioWebhooks(deps: AppDeps, ingest: Ingest) {
     .post('/inbound', async (c) => {
       const p = parse(inboundSchema, await verified(c));
       const word = p.Body.trim().toUpperCase();
+      const whatsapp = p.From.startsWith('whatsapp:');
+      const from = { channel: whatsapp ? ('whatsapp' as const) : ('sms' as const), address: whatsapp ? p.From.slice('whatsapp:'.length) : p.From };
       if (STOP_WORDS.has(word) || p.OptOutType?.toUpperCase() === 'STOP') {
-        const whatsapp = p.From.startsWith('whatsapp:');
-        await applyInboundStop(deps.orm.em.fork(), {
-          channel: whatsapp ? 'whatsapp' : 'sms',
-          address: whatsapp ? p.From.slice('whatsapp:'.length) : p.From,
-          key: `tw-in:${p.MessageSid}`,
-          source: 'inbound-stop',
-          at: new Date(),
-        });
+        await applyInboundStop(deps.orm.em.fork(), { ...from, key: `tw-in:${p.MessageSid}`, source: 'inbound-stop', at: new Date() });
+      } else if (START_WORDS.has(word) || p.OptOutType?.toUpperCase() === 'START') {
+        await applyInboundStart(deps.orm.em.fork(), { ...from, source: 'inbound-start', at: new Date() });
       }
-      // An empty TwiML answer: Herald sends no reply (Twilio's own opt-out reply covers STOP).
+      // An empty TwiML answer: Herald sends no reply (Twilio's own opt-out and opt-in replies cover STOP and START).
       return c.body('<?xml version="1.0" encoding="UTF-8"?><Response></Response>', 200, { 'content-type': 'text/xml' });
     });
 }

@@ -237,3 +237,29 @@ export async function applyInboundStop(
     return contacts.length;
   });
 }
+
+/**
+ * An inbound START (or YES, UNSTOP) from a number that sent STOP: the opt-out that STOP made is
+ * undone for that channel — the inbound-stop suppression is lifted and consent granted again, with
+ * source and time — in every company where STOP had applied it. An unsubscribe made any other way
+ * (a link, a complaint, an import, a hard bounce) is left alone: START only answers STOP. Returns
+ * how many contacts were re-subscribed.
+ */
+export async function applyInboundStart(
+  em: EntityManager,
+  start: { channel: 'sms' | 'whatsapp'; address: string; source: string; at: Date },
+): Promise<number> {
+  const column = start.channel === 'sms' ? 'phone' : 'whatsapp_number';
+  return em.transactional(async (tx) => {
+    const exec: Exec = (sql, params) => tx.execute(sql, params as never[]) as Promise<never>;
+    await exec(`delete from suppressions where channel = ? and address = ? and reason = 'inbound_stop'`, [start.channel, start.address]);
+    const updated = await exec<{ id: string }>(
+      `update contacts c set consent = jsonb_set(coalesce(c.consent, '{}'::jsonb), array[?::text],
+         jsonb_build_object('granted', true, 'source', ?::text, 'at', ?::text), true), updated_at = now()
+       where c.${column} = ? and c.consent -> ? ->> 'source' = 'inbound-stop' and (c.consent -> ? ->> 'granted')::boolean is false
+       returning c.id`,
+      [start.channel, start.source.slice(0, 64), start.at.toISOString(), start.address, start.channel, start.channel],
+    );
+    return updated.length;
+  });
+}
