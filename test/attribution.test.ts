@@ -9,7 +9,8 @@ import type { Hono } from 'hono';
 import { createApp } from '../api/app.ts';
 import { generateApiKey } from '../api/attribution/machine-auth.ts';
 import { createTestDeps, type TestDeps } from './setup/harness.ts';
-import { as, createApiCompany, signIn, type ApiCompany } from './fixtures/api-world.ts';
+import { as, createApiCompany, PASSWORD, signIn, type ApiCompany } from './fixtures/api-world.ts';
+import { hashPassword } from '../domain/password.ts';
 import { sentCampaign, type SentCampaign } from './tracking-fixture.ts';
 
 let t: TestDeps;
@@ -19,6 +20,7 @@ let sentKey: string;
 let other: ApiCompany;
 let otherAdmin: ReturnType<typeof as>;
 let otherKey: string;
+let sentAnalyst: ReturnType<typeof as>;
 const q = async <T = Record<string, unknown>>(sql: string, params: unknown[] = []) => (await t.db.orm.em.getKnex().raw<{ rows: T[] }>(sql, params as never[])).rows;
 
 /** Calls with an API key, in the header a CRM would use. */
@@ -46,8 +48,10 @@ beforeAll(async () => {
   const k = generateApiKey();
   await q(`insert into api_keys (company_id, name, prefix, secret_hash, scopes) values (?, 'CRM', ?, ?, '{conversions:write,orders:write,spend:write}')`, [sent.companyId, k.prefix, k.secretHash]);
   sentKey = k.key;
+  await q(`insert into users (company_id, email, name, password_hash, role) values (?, 'analyst@attr-sent.example', 'Analyst', ?, 'analyst')`, [sent.companyId, await hashPassword(PASSWORD)]);
   other = await createApiCompany(t.db.orm, 'attr-other');
   otherAdmin = as(app, (await signIn(app, other.users.admin.email)).token);
+  sentAnalyst = as(app, (await signIn(app, 'analyst@attr-sent.example')).token);
   const created = await otherAdmin.post('/api/api-keys', { name: 'Shop', scopes: ['conversions:write', 'orders:write'] });
   expect(created.status).toBe(201);
   otherKey = created.body.key;
@@ -139,6 +143,13 @@ describe('conversions', () => {
       { external_id: 'deal-4', campaign_id: null },
       { external_id: 'deal-5', campaign_id: null },
     ]);
+    // Reported as such: listed among the unattributed, and not among the attributed.
+    const listed = async (attributed: boolean) =>
+      ((await sentAnalyst.get(`/api/conversions?attributed=${attributed}&pageSize=200`)).body.items as { externalId: string }[]).map((x) => x.externalId);
+    expect(await listed(false)).toEqual(expect.arrayContaining(['deal-4', 'deal-5']));
+    expect(await listed(false)).not.toContain('deal-3');
+    expect(await listed(true)).toEqual(expect.arrayContaining(['deal-1', 'deal-2', 'deal-3']));
+    expect(await listed(true)).not.toContain('deal-4');
   });
 
   it('stores a report posted three times once, answering the first answer; the same id with another value is refused whole, naming the field', async () => {

@@ -14,7 +14,8 @@ import { NotFoundError, ValidationError, type FieldIssue } from '../../domain/er
 import { parseInstant } from '../../domain/dates.ts';
 import { sqlOf } from '../../db/sql.ts';
 import type { ApiEnv } from '../context.ts';
-import { body, errors, json, router, z } from '../openapi.ts';
+import { body, errors, InstantQuery, json, PageQuery, pageOf, router, secured, z } from '../openapi.ts';
+import { BoolQuery } from '../query-values.ts';
 import { iso } from '../query-values.ts';
 import { attributeAll, AttributionFields } from './attribute.ts';
 import { Amount, companyMoney, duplicateIssues, InstantField, moneyOf, Outcome, repeatConflict, sameInstant } from './facts.ts';
@@ -214,7 +215,27 @@ async function moveLeads(em: EntityManager, companyId: string, moves: { external
 const ExternalIdParam = z.object({ externalId: z.string().min(1).max(128).openapi({ param: { name: 'externalId', in: 'path' } }) });
 const LeadPatch = z.strictObject(LeadFields).openapi('LeadProgress');
 
+const ListQuery = z.object({
+  ...PageQuery,
+  campaignId: z.uuid().optional(),
+  attributed: BoolQuery.openapi({ description: 'false: only the conversions no campaign could be found for' }),
+  type: z.enum(CONVERSION_TYPES).optional(),
+  leadStage: z.enum(LEAD_STAGES).optional(),
+  from: InstantQuery.optional().openapi({ description: 'Occurred at or after' }),
+  to: InstantQuery.optional().openapi({ description: 'Occurred before' }),
+});
+const ListedConversion = ConversionDto.omit({ outcome: true }).openapi('ConversionListItem');
+
 export function conversionRoutes() {
+  const list = createRoute({
+    method: 'get',
+    path: '/conversions',
+    tags: ['Attribution'],
+    summary: 'Conversions and leads as stored, newest first; attributed=false lists the ones no campaign could be found for',
+    ...secured('analytics:read'),
+    request: { query: ListQuery },
+    responses: { 200: json(pageOf(ListedConversion, 'ConversionPage'), 'A page of conversions'), ...errors() },
+  });
   const one = createRoute({
     method: 'post',
     path: '/conversions',
@@ -243,6 +264,37 @@ export function conversionRoutes() {
     responses: { 200: json(ConversionDto, 'The lead as stored now'), ...errors(404, 409, 429) },
   });
   return router()
+    .openapi(list, async (c) => {
+      const { companyId } = c.get('caller');
+      const f = c.req.valid('query');
+      const where = ['company_id = ?'];
+      const params: unknown[] = [companyId];
+      const when = (value: unknown, clause: string) => {
+        if (value === undefined) return;
+        where.push(clause);
+        params.push(value);
+      };
+      when(f.campaignId, 'campaign_id = ?');
+      if (f.attributed !== undefined) where.push(f.attributed ? 'campaign_id is not null' : 'campaign_id is null');
+      when(f.type, 'type = ?');
+      when(f.leadStage, 'lead_stage = ?');
+      when(f.from, 'occurred_at >= ?');
+      when(f.to, 'occurred_at < ?');
+      const sql = sqlOf(c.get('em'));
+      const rows = (
+        await sql.raw<{ rows: (Row & { total: string })[] }>(
+          `select ${COLUMNS}, count(*) over () as total from conversions where ${where.join(' and ')} order by occurred_at desc, id limit ? offset ?`,
+          [...params, f.pageSize, (f.page - 1) * f.pageSize] as never[],
+        )
+      ).rows;
+      let total = Number(rows[0]?.total ?? 0);
+      if (rows.length === 0 && f.page > 1) total = Number((await sql.raw<{ rows: { n: string }[] }>(`select count(*) as n from conversions where ${where.join(' and ')}`, params as never[])).rows[0]!.n);
+      const items = rows.map((r) => {
+        const { outcome: _, ...dto } = toDto(r, 'unchanged');
+        return dto;
+      });
+      return c.json({ items, page: f.page, pageSize: f.pageSize, total }, 200);
+    })
     .openapi(one, async (c) => {
       const [dto] = await recordConversions(c, [c.req.valid('json')], () => '');
       return c.json(dto!, dto!.outcome === 'created' ? 201 : 200);
