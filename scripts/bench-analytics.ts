@@ -16,6 +16,7 @@
  * generation time includes them. Before timing, the rollup totals must equal the raw totals.
  * Rollup lag: a conversion is committed on one connection and read through readFacts on another
  * at once; the rollup row is written in the fact's own transaction, so the first read must see it.
+ * `--overhead`: then what the triggers add to the send and tracking write statements (bench/rollup-overhead.ts).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -27,6 +28,7 @@ import { readFacts, type FactDimension, type FactFilter } from '../db/repositori
 import { rawFacts, type RawDimension } from '../db/repositories/analytics-raw.ts';
 import { startEmbeddedPostgres } from './lib/postgres.ts';
 import { freePort } from './lib/ports.ts';
+import { measureOverhead } from './bench/rollup-overhead.ts';
 
 const { values } = parseArgs({
   options: {
@@ -34,6 +36,8 @@ const { values } = parseArgs({
     campaigns: { type: 'string', default: '1000' },
     runs: { type: 'string', default: '30' },
     'raw-runs': { type: 'string', default: '3' },
+    /** Also measure what the rollup triggers cost the send and tracking write statements (A/B). */
+    overhead: { type: 'boolean', default: false },
   },
 });
 const EVENTS = Number(values.events);
@@ -252,6 +256,7 @@ try {
   }
   await writer.end();
   console.log(`rollup lag: ${seen}/${trials} conversions visible in readFacts on the first read after their commit, from another connection (the rollup row commits with the fact: lag 0)`);
+  if (values.overhead) await measureOverhead(db, sql, companyId);
   console.log(`load average at end: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   await db.end();
   await orm.close(true);
