@@ -275,4 +275,23 @@ describe('campaign wizard', () => {
     expect(calls.filter((c) => c.method === 'PATCH')[0]!.headers['if-match']).toBe('"3"');
     expect(calls.filter((c) => c.path === '/api/segments/preview').at(-1)!.body).toEqual({ rules, sampleSize: 5 });
   }, 10_000);
+
+  it('targets a saved segment: counts it by id and saves it as the audience', async () => {
+    const SEGMENT = '5a0c1f44-3b2e-4d8f-9a61-0c2b7e9d1f20';
+    handler = (c) => {
+      if (c.path.startsWith('/api/segments?')) return { status: 200, body: { items: [{ id: SEGMENT, name: 'Gold dealers', summary: 'tier is "gold"' }], page: 1, pageSize: 200, total: 1 } };
+      if (c.path === '/api/segments/preview' && c.body?.segmentId) return { status: 200, body: { count: 7, summary: 'tier is "gold"', sample: [], masked: false, countedAt: new Date().toISOString() } };
+      return undefined;
+    };
+    const { w } = await open(`/campaigns/${ID}/edit?step=audience`);
+    await vi.waitFor(() => expect(w.find('[data-testid="audience-count"]').text()).toBe('42 contacts'));
+    await w.find('input[type="radio"][value="segment"]').setValue(true);
+    await flushPromises();
+    const picker = w.findAllComponents({ name: 'VAutocomplete' }).find((a) => a.props('label') === 'Saved segment')!;
+    expect((picker.props('items') as { title: string }[]).map((i) => i.title)).toEqual(['Gold dealers — tier is "gold"']);
+    await picker.setValue(SEGMENT);
+    await vi.waitFor(() => expect(w.find('[data-testid="audience-count"]').text()).toBe('7 contacts'));
+    expect(calls.filter((c) => c.path === '/api/segments/preview').at(-1)!.body).toEqual({ segmentId: SEGMENT, sampleSize: 5 });
+    await vi.waitFor(() => expect(calls.filter((c) => c.method === 'PATCH').at(-1)?.body?.audience).toEqual({ segmentId: SEGMENT, rules: null }), { timeout: 3000 });
+  }, 10_000);
 });
