@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Hono } from 'hono';
 import { createApp } from '../api/app.ts';
-import { generateApiKey } from '../api/attribution/machine-auth.ts';
+import { API_KEY_REQUESTS_PER_MINUTE, generateApiKey } from '../api/attribution/machine-auth.ts';
 import { createTestDeps, type TestDeps } from './setup/harness.ts';
 import { as, createApiCompany, PASSWORD, signIn, type ApiCompany } from './fixtures/api-world.ts';
 import { hashPassword } from '../domain/password.ts';
@@ -96,6 +96,18 @@ describe('API keys', () => {
     expect(Number(log!.n)).toBe(1);
   });
 
+  it('limits each key to its requests per minute (429 with Retry-After), without slowing other keys', async () => {
+    const busy = (await otherAdmin.post('/api/api-keys', { name: 'Busy', scopes: ['orders:write'] })).body.key as string;
+    const calm = (await otherAdmin.post('/api/api-keys', { name: 'Calm', scopes: ['orders:write'] })).body.key as string;
+    // Refused for its scope, so cheap; every request still counts.
+    const call = (key: string) => app.request('/api/conversions', { method: 'POST', headers: { 'x-api-key': key, 'content-type': 'application/json' }, body: '{}' });
+    for (let i = 0; i < API_KEY_REQUESTS_PER_MINUTE; i++) expect((await call(busy)).status).toBe(403);
+    const limited = await call(busy);
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect((await call(calm)).status).toBe(403);
+  });
+
   it('lets only admins manage keys', async () => {
     const manager = as(app, (await signIn(app, other.users.manager.email)).token);
     expect((await manager.post('/api/api-keys', { name: 'Nope', scopes: ['orders:write'] })).status).toBe(403);
@@ -162,6 +174,14 @@ describe('conversions', () => {
     expect(clash.status).toBe(409);
     expect(clash.body.error.details.issues).toEqual([{ field: 'items.1.value', message: expect.stringContaining('999.99') }]);
     expect(await q(`select external_id from conversions where external_id in ('deal-3x', 'deal-new')`)).toEqual([{ external_id: 'deal-3x' }]);
+  });
+
+  it('stores a report sent five times at once exactly once', async () => {
+    const body = { externalId: 'deal-race', type: 'sale', value: '10.00', recipientId: sent.recipients[2]!.id };
+    const answers = await Promise.all(Array.from({ length: 5 }, () => withKey(sentKey).post('/api/conversions', body)));
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 200, 200, 200, 201]);
+    expect(new Set(answers.map((a) => a.body.id)).size).toBe(1);
+    expect(await q(`select count(*)::int as n from conversions where external_id = 'deal-race'`)).toEqual([{ n: 1 }]);
   });
 
   it("never attributes to another company's campaign: a token of company B posted with company A's key is kept, unattributed, in A", async () => {
