@@ -348,6 +348,22 @@ describe('retailers and personal data', () => {
     expect(JSON.stringify(masked.body)).not.toContain('an-acme.example');
   });
 
+  it('ranks the retailer leaderboard by click rate when asked (seed 004)', async () => {
+    const c2 = (await sql.raw<{ rows: { id: string }[] }>(
+      `select r.id from campaign_recipients r join contacts k on k.id = r.contact_id join campaigns c on c.id = r.campaign_id where c.name = 'Retail push' and k.email = 'c2@an-acme.example'`,
+    )).rows[0]!.id;
+    await sql.raw(
+      `insert into message_events (company_id, campaign_id, recipient_id, channel, type, link_index, idempotency_key, source, occurred_at)
+       select company_id, campaign_id, id, 'email', 'clicked', 0, 'retail-click', 'test', '2026-01-16T10:00:00Z' from campaign_recipients where id = ?`,
+      [c2],
+    );
+    const byRevenue = await api.manager.get(`/api/analytics/breakdowns/retailer?${JANUARY}`);
+    const byClicks = await api.manager.get(`/api/analytics/breakdowns/retailer?${JANUARY}&rank=clickRate`);
+    expect(byRevenue.body.items[0].label).toBe('Retailer c1@an-acme.example');
+    expect(byClicks.body.items[0]).toMatchObject({ label: 'Retailer c2@an-acme.example', metrics: { engagement: { clickRate: 100 } } });
+    expect((await api.manager.get(`/api/analytics/breakdowns/retailer?rank=opens`)).status).toBe(422);
+  });
+
   it('exports retailer figures without names for an analyst', async () => {
     const res = await app.request(`/api/analytics/export/retailer?${JANUARY}`, { headers: { authorization: `Bearer ${(await signIn(app, acme.users.analyst.email)).token}` } });
     expect(res.status).toBe(200);

@@ -39,11 +39,14 @@ export interface BreakdownItem {
   metrics: ReturnType<typeof metricsOf>;
 }
 
-export async function breakdownView(s: Scope, dimension: Breakdown) {
+export const RETAILER_RANKINGS = ['revenue', 'clickRate'] as const;
+
+/** Retailers come ranked by the leaderboard (`rank`: revenue, or seed 004's click rate); other keys by revenue, then unique clicks. */
+export async function breakdownView(s: Scope, dimension: Breakdown, rank: (typeof RETAILER_RANKINGS)[number] = 'revenue') {
   if (dimension === 'variant' && s.query.region) throw ValidationError.field('query.region', 'variants cannot be broken down by region: leave region out');
   let items: BreakdownItem[];
   if (dimension === 'retailer') {
-    const rows = await readRetailerLeaderboard(s.sql, filterOf(s));
+    const rows = await readRetailerLeaderboard(s.sql, filterOf(s), rank);
     items = rows.map((r) => ({
       key: r.contactId,
       label: s.pii ? r.name : null,
@@ -61,11 +64,12 @@ export async function breakdownView(s: Scope, dimension: Breakdown) {
       return { key, label, metrics: metricsOf(totalsOfRow(r), s.exponent) };
     });
   }
-  // The leaderboard order: revenue, then clicks, then the label.
-  items.sort((a, b) => {
-    const byRevenue = compareFractions({ n: money4(b.metrics.money.revenue), d: 1n }, { n: money4(a.metrics.money.revenue), d: 1n });
-    return byRevenue || b.metrics.counts.uniqueClicks - a.metrics.counts.uniqueClicks || (a.label ?? '').localeCompare(b.label ?? '');
-  });
+  if (dimension !== 'retailer') {
+    items.sort((a, b) => {
+      const byRevenue = compareFractions({ n: money4(b.metrics.money.revenue), d: 1n }, { n: money4(a.metrics.money.revenue), d: 1n });
+      return byRevenue || b.metrics.counts.uniqueClicks - a.metrics.counts.uniqueClicks || (a.label ?? '').localeCompare(b.label ?? '');
+    });
+  }
   return { range: s.range, currency: s.currency, dimension, items };
 }
 

@@ -6,7 +6,7 @@
 import { createRoute } from '@hono/zod-openapi';
 import type { AppDeps } from '../deps.ts';
 import { errors, IdParam, json, PageQuery, router, secured, z } from '../openapi.ts';
-import { BREAKDOWNS, breakdownView, GRANULARITIES, heatmapView, timeseriesView } from './breakdowns.ts';
+import { BREAKDOWNS, breakdownView, GRANULARITIES, heatmapView, RETAILER_RANKINGS, timeseriesView } from './breakdowns.ts';
 import { campaignView } from './campaign.ts';
 import { campaignReportPdf } from './pdf.ts';
 import { analyticsFilterFields, AnalyticsQuery } from './query.ts';
@@ -96,7 +96,10 @@ export function analyticsRoutes(_deps: AppDeps) {
     tags: TAG,
     summary: 'Metrics by region, retailer, user, team, A/B variant, channel or campaign (retailer names need pii:read)',
     ...secured('analytics:read'),
-    request: { params: z.object({ dimension: z.enum(BREAKDOWNS).openapi({ param: { name: 'dimension', in: 'path' } }) }), query: AnalyticsQuery },
+    request: {
+      params: z.object({ dimension: z.enum(BREAKDOWNS).openapi({ param: { name: 'dimension', in: 'path' } }) }),
+      query: AnalyticsQuery.extend({ rank: z.enum(RETAILER_RANKINGS).default('revenue').openapi({ description: 'Retailer leaderboard order: revenue or click rate' }) }),
+    },
     responses: { 200: json(BreakdownSchema, 'One row per key'), ...errors() },
   });
   const heatmap = createRoute({
@@ -145,7 +148,10 @@ export function analyticsRoutes(_deps: AppDeps) {
       const { granularity, ...q } = c.req.valid('query');
       return c.json(await timeseriesView(await scopeOf(c, q), granularity), 200);
     })
-    .openapi(breakdown, async (c) => c.json(await breakdownView(await scopeOf(c, c.req.valid('query')), c.req.valid('param').dimension), 200))
+    .openapi(breakdown, async (c) => {
+      const { rank, ...q } = c.req.valid('query');
+      return c.json(await breakdownView(await scopeOf(c, q), c.req.valid('param').dimension, rank), 200);
+    })
     .openapi(heatmap, async (c) => c.json(await heatmapView(await scopeOf(c, c.req.valid('query'))), 200))
     .openapi(exportCsv, async (c) => {
       const { granularity, ...q } = c.req.valid('query');
