@@ -16,6 +16,7 @@ import { campaignRoutes } from './campaigns/routes.ts';
 import { campaignActionRoutes } from './campaigns/actions.ts';
 import { recipientRoutes } from './campaigns/recipients.ts';
 import { previewRoutes } from './campaigns/preview.ts';
+import { campaignTrackingRoutes } from './campaigns/tracking.ts';
 import { catalogRoutes } from './catalog.ts';
 import { CONTACT_IMPORT_PATH } from './contacts/import.ts';
 import { EventHub } from './events/hub.ts';
@@ -82,6 +83,7 @@ export function apiRoutes(deps: AppDeps) {
     .route('/campaigns', campaignActionRoutes(deps))
     .route('/campaigns', recipientRoutes())
     .route('/campaigns', previewRoutes(deps))
+    .route('/campaigns', campaignTrackingRoutes())
     .route('/', catalogRoutes(deps))
     .route('/approvals', approvalRoutes())
     .route('/calendar', calendarRoutes())

@@ -21,6 +21,7 @@ const BODIES: Record<string, unknown> = {
   'POST /campaigns/{id}/reject': { comment: 'no' },
   'POST /campaigns/{id}/reschedule': { startAt: new Date(Date.now() + 86_400_000).toISOString() },
   'POST /contacts/{id}/consent': { channel: 'email', granted: false, source: 'test' },
+  'PUT /campaigns/{id}/tracking': { enabled: false },
   'POST /campaigns/{id}/spend': { amount: '1.00', category: 'media', incurredOn: '2026-12-01' },
   'POST /campaigns/{id}/metrics': { days: [{ day: '2026-12-01', channel: 'paid_ads', impressions: 1 }] },
 };
