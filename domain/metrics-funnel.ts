@@ -15,7 +15,8 @@
  *
  * Stage rate = stage / previous stage × 100 (2 places, null after an empty stage); overall
  * efficiency = last stage / first stage × 100; drop-off = previous − stage; the bottleneck is the
- * stage (after the first) with the lowest rate, the earliest on a tie.
+ * stage (after the first) with the lowest rate, the earliest on a tie. A stage that is empty while a
+ * later one is not is marked not recorded and skipped (see FunnelStage.recorded).
  */
 import { CAMPAIGN_CHANNELS } from './campaign-rules.ts';
 import { compareFractions, fraction, percent, type Fraction } from './metrics-exact.ts';
@@ -61,6 +62,12 @@ export function stageCounts(rows: readonly ChannelCounts[]): StageCounts {
 export interface FunnelStage {
   key: string;
   count: number;
+  /**
+   * false for a stage that is empty while a later one is not: nothing records it for these
+   * channels (e.g. opportunities of a campaign whose CRM reports only deals). It gets no rate, is
+   * never the bottleneck, and the next stage is rated against the stage before it.
+   */
+  recorded: boolean;
   /** stage / previous × 100; null for the first stage and after an empty one. */
   rateFromPrevious: number | null;
   /** previous − stage; null for the first stage. */
@@ -79,17 +86,23 @@ export interface Funnel {
 
 function funnelOf(name: Funnel['name'], stages: [string, number][]): Funnel {
   let worst: { stage: string; rate: Fraction } | null = null;
+  const lastCounted = stages.reduce((last, [, count], i) => (count > 0 ? i : last), -1);
+  let prev = 0;
   const out: FunnelStage[] = stages.map(([key, count], i) => {
-    if (i === 0) return { key, count, rateFromPrevious: null, dropOff: null, dropOffPercent: null };
-    const prev = stages[i - 1]![1];
-    const rate = fraction(count, prev);
+    if (i === 0) return { key, count, recorded: true, rateFromPrevious: null, dropOff: null, dropOffPercent: null };
+    // Empty, yet a later stage has people: nothing records this stage for these channels.
+    if (count === 0 && i < lastCounted) return { key, count, recorded: false, rateFromPrevious: null, dropOff: null, dropOffPercent: null };
+    const before = stages[prev]![1];
+    prev = i;
+    const rate = fraction(count, before);
     if (rate && (!worst || compareFractions(rate, worst.rate) < 0)) worst = { stage: key, rate };
     return {
       key,
       count,
-      rateFromPrevious: percent(count, prev, 2),
-      dropOff: prev - count,
-      dropOffPercent: percent(prev - count, prev, 2),
+      recorded: true,
+      rateFromPrevious: percent(count, before, 2),
+      dropOff: before - count,
+      dropOffPercent: percent(before - count, before, 2),
     };
   });
   const first = stages[0]![1];

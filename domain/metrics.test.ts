@@ -166,6 +166,20 @@ describe('funnels over a mix of channels', () => {
     expect(f.bottleneck).toEqual({ stage: 'engagement', rateFromPrevious: 2.63 });
   });
 
+  it('skips a stage nothing records instead of naming it the bottleneck', () => {
+    // A sent campaign whose CRM reports leads and deals but no opportunities.
+    const f = performanceFunnel([{ channel: 'email', ...totals({ sent: 1_000, delivered: 950, uniqueClicks: 50, leads: 10, conversions: 2 }) }]);
+    expect(f.stages.map((s) => [s.key, s.recorded, s.rateFromPrevious])).toEqual([
+      ['impressions', true, null],
+      ['reach', true, 95],
+      ['engagement', true, 5.26],
+      ['leads', true, 20],
+      ['opportunities', false, null],
+      ['conversions', true, 20],
+    ]);
+    expect(f.bottleneck).toEqual({ stage: 'engagement', rateFromPrevious: 5.26 });
+  });
+
   it('stops rating after an empty stage instead of dividing by zero', () => {
     const f = performanceFunnel([{ channel: 'email', ...totals({ sent: 10, delivered: 10 }) }]);
     expect(f.stages.map((s) => s.rateFromPrevious)).toEqual([null, 100, 0, null, null, null]);

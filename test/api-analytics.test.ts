@@ -401,7 +401,9 @@ describe('CSV export', () => {
     const ok = await csv('manager', `/api/analytics/export/campaign-funnel?campaign=${ids.ads}`);
     expect(ok.status).toBe(200);
     const rows = parseCsv(ok.text).map((r) => r.fields);
-    expect(rows).toContainEqual(['journey', 'intent', '30', '25', '90', '75']);
+    expect(rows).toContainEqual(['journey', 'intent', '30', 'true', '25', '90', '75']);
+    // Nothing feeds opportunities for a tracked-only campaign: skipped, not a 0 % bottleneck.
+    expect(rows).toContainEqual(['performance', 'opportunities', '0', 'false', '', '', '']);
     const bad = await csv('manager', `/api/analytics/export/campaign-funnel`);
     expect(bad.status).toBe(422);
     expect(JSON.parse(bad.text).error.details.issues[0].field).toBe('query.campaign');

@@ -124,8 +124,8 @@ export async function tableOf(s: Scope, view: ExportView, granularity: Granulari
     case 'campaign-funnel': {
       const v = await campaignView(s, oneCampaign(s));
       return {
-        header: ['funnel', 'stage', 'count', 'rateFromPrevious', 'dropOff', 'dropOffPercent'],
-        rows: [v.funnels.performance, v.funnels.journey].flatMap((f) => f.stages.map((st) => [f.name, st.key, st.count, st.rateFromPrevious, st.dropOff, st.dropOffPercent])),
+        header: ['funnel', 'stage', 'count', 'recorded', 'rateFromPrevious', 'dropOff', 'dropOffPercent'],
+        rows: [v.funnels.performance, v.funnels.journey].flatMap((f) => f.stages.map((st) => [f.name, st.key, st.count, st.recorded, st.rateFromPrevious, st.dropOff, st.dropOffPercent])),
       };
     }
   }
