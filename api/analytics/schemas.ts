@@ -76,7 +76,7 @@ export const MetricsSchema = z
 export const FunnelSchema = z
   .object({
     name: z.enum(['performance', 'journey']),
-    stages: z.array(z.object({ key: z.string(), count: Count, recorded: z.boolean().openapi({ description: 'false: nothing records this stage (skipped, never the bottleneck)' }), rateFromPrevious: Rate, dropOff: z.number().int().nullable(), dropOffPercent: Rate })),
+    stages: z.array(z.object({ key: z.string(), count: Count, recorded: z.boolean().optional().openapi({ description: 'false: nothing records this stage (skipped, never the bottleneck); always present' }), rateFromPrevious: Rate, dropOff: z.number().int().nullable(), dropOffPercent: Rate })),
     overallEfficiency: Rate,
     bottleneck: z.object({ stage: z.string(), rateFromPrevious: z.number() }).nullable(),
   })
