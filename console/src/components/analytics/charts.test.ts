@@ -65,7 +65,7 @@ describe('TrendChart', () => {
     expect(toggle.attributes('aria-expanded')).toBe('true');
     const rows = w.findAll('tbody tr').map(cells);
     expect(rows).toEqual(['2026-01-05 50 5 $7,500.00', '2026-01-06 40 4 $6,000.00']);
-    expect(w.get('[role="img"]').attributes('aria-describedby')).toBe(w.get('[data-testid="chart-description"]').attributes('id'));
+    expect(w.get('[role="figure"]').attributes('aria-describedby')).toBe(w.get('[data-testid="chart-description"]').attributes('id'));
   });
 
   it('says there is nothing to draw instead of a flat line of zeros', () => {
@@ -106,9 +106,9 @@ describe('FunnelChart', () => {
   const funnel: Funnel = {
     name: 'journey',
     stages: [
-      { key: 'awareness', count: 10000, rateFromPrevious: null, dropOff: null, dropOffPercent: null },
-      { key: 'interest', count: 500, rateFromPrevious: 5, dropOff: 9500, dropOffPercent: 95 },
-      { key: 'consideration', count: 120, rateFromPrevious: 24, dropOff: 380, dropOffPercent: 76 },
+      { key: 'awareness', count: 10000, recorded: true, rateFromPrevious: null, dropOff: null, dropOffPercent: null },
+      { key: 'interest', count: 500, recorded: true, rateFromPrevious: 5, dropOff: 9500, dropOffPercent: 95 },
+      { key: 'consideration', count: 120, recorded: true, rateFromPrevious: 24, dropOff: 380, dropOffPercent: 76 },
     ],
     overallEfficiency: 1.2,
     bottleneck: { stage: 'interest', rateFromPrevious: 5 },
@@ -121,6 +121,14 @@ describe('FunnelChart', () => {
     await w.get('[data-testid="toggle-table"]').trigger('click');
     expect(cells(w.findAll('tbody tr')[1]!)).toBe('Interest (bottleneck) 500 5.0 % 95.0 %');
     expect(cells(w.findAll('tbody tr')[0]!)).toBe('Awareness 10,000 — —');
+  });
+
+  it('says a stage nothing records is not recorded, instead of 0', async () => {
+    const skipped = { ...funnel, stages: [...funnel.stages, { key: 'intent', count: 0, recorded: false, rateFromPrevious: null, dropOff: null, dropOffPercent: null }] };
+    const w = mount(FunnelChart, { props: { funnel: skipped, title: 'Journey' }, global: { stubs } });
+    expect(chartProps(w).options.xaxis.categories.at(-1)).toBe('Intent (not recorded)');
+    await w.get('[data-testid="toggle-table"]').trigger('click');
+    expect(cells(w.findAll('tbody tr')[3]!)).toBe('Intent (not recorded) — — —');
   });
 
   it('says nothing has entered an empty funnel', () => {
@@ -137,11 +145,11 @@ describe('RoiChart', () => {
 
   it("shows seed 003's example: ROI 260.0 %, margin 72.2 %, CPL $41.67, profitable", () => {
     const w = mount(RoiChart, {
-      props: { financial: fin({ revenue: '18000.00', cost: '5000.00', netProfit: '13000.00', roiPercent: 260, roiMultiple: 3.6, marginPercent: 72.22, costPerLead: '41.67', costPerConversion: '416.67' }) },
+      props: { financial: fin({ revenue: '18000.00', cost: '5000.00', netProfit: '13000.00', roiPercent: 260, roiMultiple: 2.6, marginPercent: 72.22, costPerLead: '41.67', costPerConversion: '416.67' }) },
       global: { stubs },
     });
     const t = tableText(w, '[data-testid="financial-table"]');
-    for (const f of ['Net profit $13,000.00', 'ROI 260.0 %', 'ROI multiple 3.6×', 'Profit margin 72.2 %', 'Cost per lead $41.67']) expect(t).toContain(f);
+    for (const f of ['Net profit $13,000.00', 'ROI 260.0 %', 'ROI multiple 2.6×', 'Profit margin 72.2 %', 'Cost per lead $41.67']) expect(t).toContain(f);
     expect(w.get('[data-testid="profitability"]').text()).toBe('Profitable');
     expect(chartProps(w).series[0].data).toEqual([5000, 5000, 18000]);
   });

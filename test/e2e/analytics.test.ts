@@ -1,0 +1,245 @@
+/**
+ * The console's analytics pages in a real browser (Debian's Chromium via playwright-core) against the
+ * real API and PostgreSQL, the rollup triggers counting facts written into the fact tables: an analyst
+ * arranges her dashboard and finds it so after a reload; drills from revenue to a campaign to its
+ * conversions; seed 003's example reads exactly 10.0 %, 41.67, 260.0 % and 72.2 %; a conversion posted
+ * through the API appears on the open dashboard without a reload; the CSV export holds the table on
+ * screen; a role without analytics:export sees the figures but no export. axe-core on every page.
+ *
+ * Screenshots (1440×900 and 390×844) go to $E2E_SCREENSHOT_DIR or the shared temp folder.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Knex } from '@mikro-orm/postgresql';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { startHerald } from '../setup/harness.ts';
+import { createApp } from '../../api/app.ts';
+import { as, createApiCompany, PASSWORD, signIn, type ApiCompany } from '../fixtures/api-world.ts';
+import { CONSOLE_DIST } from '../../scripts/lib/defaults.ts';
+import { PROJECT_ROOT } from '../../scripts/lib/temporal-bin.ts';
+import type { Role } from '../../domain/permissions.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+const skip = !existsSync(CHROMIUM) && !process.env.CI;
+if (skip) console.warn(`analytics e2e tests skipped: ${CHROMIUM} is missing (apt-get install -y chromium)`);
+
+const DESKTOP = { width: 1440, height: 900 };
+const PHONE = { width: 390, height: 844 };
+const SCREENSHOTS = process.env.E2E_SCREENSHOT_DIR ?? join(tmpdir(), 'herald-e2e-screenshots');
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+const DAY = 86_400_000;
+const dayAgo = (n: number) => new Date(Date.now() - n * DAY).toISOString().slice(0, 10);
+
+describe.skipIf(skip)(`console analytics in Chromium${skip ? ' (skipped: chromium missing)' : ''}`, () => {
+  let herald: Awaited<ReturnType<typeof startHerald>>;
+  let browser: Browser;
+  let co: ApiCompany;
+  let sql: Knex;
+  let manager: ReturnType<typeof as>;
+  const ids = { sms: '', email: '', smsCode: '' };
+  const opened: { page: Page; errors: string[] }[] = [];
+
+  async function campaign(name: string, channel: string, budget: string, targets: [number, number, string]) {
+    const code = `AN-${Math.random().toString(36).slice(2, 8).toUpperCase()}`;
+    const res = await sql.raw<{ rows: { id: string }[] }>(
+      `insert into campaigns (company_id, code, name, type, primary_channel, channels, status, start_at, end_at, currency, total_budget, target_leads, target_conversions, target_roi, created_by_id)
+       values (?, ?, ?, 'promotional', ?, array[?]::text[], 'completed', ?, ?, 'USD', ?, ?, ?, ?, ?) returning id`,
+      [co.id, code, name, channel, channel, `${dayAgo(12)}T00:00:00Z`, `${dayAgo(2)}T00:00:00Z`, budget, ...targets, co.users.manager.id],
+    );
+    return { id: res.rows[0]!.id, code };
+  }
+  async function facts(campaignId: string, spend: string, leads: number, sales: number, value: string) {
+    await sql.raw(`insert into spend_entries (company_id, campaign_id, amount, currency, category, incurred_on) values (?, ?, ?, 'USD', 'other', ?)`, [co.id, campaignId, spend, dayAgo(6)]);
+    const rows = [...Array.from({ length: leads }, (_, i) => ({ type: 'lead', value: '0', day: dayAgo(5 + (i % 3)) })), ...Array.from({ length: sales }, (_, i) => ({ type: 'sale', value, day: dayAgo(5 + (i % 3)) }))];
+    await sql.raw(
+      `insert into conversions (company_id, campaign_id, type, value, currency, external_id, source, occurred_at)
+       select ?, ?, (x->>'type')::text, (x->>'value')::numeric, 'USD', gen_random_uuid()::text, 'test', ((x->>'day') || 'T12:00:00Z')::timestamptz
+         from jsonb_array_elements(?::jsonb) x`,
+      [co.id, campaignId, JSON.stringify(rows)],
+    );
+  }
+
+  beforeAll(async () => {
+    let consoleDir = CONSOLE_DIST;
+    if (!process.env.CI || !existsSync(join(CONSOLE_DIST, 'index.html'))) {
+      consoleDir = join(tmpdir(), `herald-analytics-console-${process.pid}`);
+      execFileSync('npx', ['vite', 'build', '--config', 'console/vite.config.ts', '--outDir', consoleDir, '--emptyOutDir'], { cwd: PROJECT_ROOT, stdio: 'pipe' });
+    }
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    herald = await startHerald({ consoleDir });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    co = await createApiCompany(herald.deps.orm, 'e2e-analytics');
+    sql = herald.deps.orm.em.getKnex();
+    const app = createApp(herald.deps);
+    manager = as(app, (await signIn(app, co.users.manager.email)).token);
+    // Seed 003's example: 5 000 spent, 120 leads, 12 sales of 1 500 each; targets 150 leads, 15 sales, ROI 250 %.
+    const sms = await campaign('January SMS Blast', 'sms', '5000', [150, 15, '250.00']);
+    ids.sms = sms.id;
+    ids.smsCode = sms.code;
+    await facts(sms.id, '5000', 120, 12, '1500');
+    ids.email = (await campaign('Spring newsletter', 'email', '400', [0, 0, '0'])).id;
+    await facts(ids.email, '400', 20, 2, '100');
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await herald?.close();
+  });
+
+  afterEach(async () => {
+    const pages = opened.splice(0);
+    for (const { page } of pages) await page.context().close();
+    expect(pages.flatMap((p) => p.errors)).toEqual([]);
+  });
+
+  async function openAs(role: Role, path: string, viewport = DESKTOP): Promise<{ page: Page; signedInAt: number }> {
+    const context = await browser.newContext({ viewport, colorScheme: 'light', acceptDownloads: true });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('console', (msg) => {
+      // A role without analytics:read is refused by the API on purpose; that refusal is not a fault.
+      if (msg.type() === 'error' && !/status of 403/.test(msg.text())) errors.push(`console.error: ${msg.text()}`);
+    });
+    page.on('pageerror', (err) => errors.push(`uncaught: ${err.message}`));
+    opened.push({ page, errors });
+    await page.goto(`${herald.baseUrl}${path}`);
+    await page.waitForURL(/\/sign-in/);
+    await page.getByLabel('Email').fill(co.users[role].email);
+    await page.getByLabel('Password').fill(PASSWORD);
+    const signedInAt = Date.now();
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL((u) => !u.pathname.startsWith('/sign-in'));
+    return { page, signedInAt };
+  }
+
+  async function axe(page: Page, name: string) {
+    await page.waitForTimeout(400);
+    await page.addScriptTag({ path: AXE });
+    const violations = await page.evaluate(async () => {
+      const r = await (globalThis as unknown as { axe: { run: (ctx: unknown, opts: unknown) => Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe.run((globalThis as unknown as { document: unknown }).document, {
+        resultTypes: ['violations'],
+      });
+      return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+    });
+    expect(violations, `axe on ${name}`).toEqual([]);
+  }
+
+  async function shots(page: Page, name: string) {
+    await page.screenshot({ path: join(SCREENSHOTS, `analytics-${name}-desktop.png`), fullPage: true });
+    await page.setViewportSize(PHONE);
+    await page.waitForTimeout(500);
+    await page.screenshot({ path: join(SCREENSHOTS, `analytics-${name}-phone.png`), fullPage: true });
+    await axe(page, `${name} (phone)`);
+    await page.setViewportSize(DESKTOP);
+  }
+
+  const kpi = (page: Page, key: string) => page.locator(`[data-testid="kpi-${key}"] [data-testid="kpi-value"]`);
+  const widgetOrder = (page: Page) => page.locator('[data-widget]').evaluateAll((els) => els.map((e) => e.getAttribute('data-widget')));
+
+  it('an analyst arranges two widgets, reloads, and finds them where she left them', async () => {
+    const { page, signedInAt } = await openAs('analyst', '/analytics');
+    await expect.poll(() => kpi(page, 'revenue').innerText()).toBe('$18,200.00');
+    const interactive = Date.now() - signedInAt;
+    console.log(`dashboard interactive ${interactive} ms after the sign-in click`);
+    expect(await kpi(page, 'conversions').innerText()).toBe('14');
+    expect(await widgetOrder(page)).toEqual(['kpis', 'trends', 'recommendations', 'channels', 'performers', 'heatmap']);
+    await axe(page, 'dashboard');
+    await shots(page, 'dashboard');
+
+    await page.getByTestId('edit-layout').click();
+    // One by the keyboard's buttons, one by drag and drop.
+    await page.getByTestId('later-kpis').click();
+    // The mouse as a person moves it (HTML5 drag and drop needs intermediate moves to fire dragover),
+    // onto the lower edge of the widget just above, which is on screen with the handle.
+    await page.getByTestId('drag-heatmap').scrollIntoViewIfNeeded();
+    await page.getByTestId('drag-heatmap').hover();
+    await page.mouse.down();
+    const target = (await page.locator('[data-widget="performers"]').boundingBox())!;
+    await page.mouse.move(target.x + target.width / 2, target.y + target.height - 60, { steps: 10 });
+    await page.mouse.move(target.x + target.width / 2, target.y + target.height - 40, { steps: 5 });
+    await page.mouse.up();
+    const arranged = ['trends', 'kpis', 'recommendations', 'channels', 'heatmap', 'performers'];
+    expect(await widgetOrder(page)).toEqual(arranged);
+    await page.getByText('Saving layout…').waitFor({ state: 'detached' });
+    await page.getByTestId('edit-layout').click();
+    await page.reload();
+    await kpi(page, 'revenue').waitFor();
+    await expect.poll(() => widgetOrder(page)).toEqual(arranged);
+  });
+
+  it("drills from revenue to a campaign to its conversions, with seed 003's figures exactly", async () => {
+    const { page } = await openAs('analyst', '/analytics?preset=30d&channel=sms');
+    await kpi(page, 'revenue').waitFor();
+    await expect.poll(() => kpi(page, 'revenue').innerText()).toBe('$18,000.00');
+    await page.getByTestId('kpi-revenue').click();
+    await page.waitForURL(/\/analytics\/campaigns\?.*sort=revenue/);
+    // The filters travelled with the drill-down: only the SMS campaign is listed.
+    expect(new URL(page.url()).searchParams.get('channel')).toBe('sms');
+    await page.getByTestId(`campaign-card-${ids.smsCode}`).getByRole('link', { name: 'January SMS Blast' }).click();
+    await page.waitForURL(new RegExp(`/analytics/campaigns/${ids.sms}`));
+    const key = (k: string) => page.locator(`[data-testid="key-${k}"] [data-testid="key-value"]`).innerText();
+    await expect.poll(() => key('conversion-rate')).toBe('10.0\u00a0%');
+    expect(await key('cpl')).toBe('$41.67');
+    expect(await key('roi')).toBe('260.0\u00a0%');
+    const table = (await page.getByTestId('financial-table').innerText()).replace(/\s+/g, ' ');
+    expect(table).toContain('Profit margin 72.2 %');
+    expect(table).toContain('Net profit $13,000.00');
+    expect(await page.getByTestId('profitability').innerText()).toContain('Profitable');
+    await axe(page, 'campaign performance');
+    await shots(page, 'campaign-performance');
+
+    await page.getByTestId('tab-funnel').click();
+    await page.getByTestId('target-roi').waitFor();
+    expect((await page.getByTestId('target-leads').innerText()).replace(/\s+/g, ' ')).toContain('120 of 150 — 80.0 % achieved');
+    await axe(page, 'campaign funnel');
+    await shots(page, 'campaign-funnel');
+
+    await page.getByTestId('tab-conversions').click();
+    await page.waitForURL(/tab=conversions/);
+    expect((await page.getByTestId('conversion-summary').innerText()).replace(/\s+/g, ' ')).toContain('12 conversions from 120 leads (10.0 %)');
+    expect(await page.getByTestId('conversions-by-day').locator('tbody tr').count()).toBe(3);
+  });
+
+  it('shows a conversion posted through the API on the open dashboard without a reload', async () => {
+    const { page } = await openAs('analyst', '/analytics');
+    await expect.poll(() => kpi(page, 'conversions').innerText()).toBe('14');
+    const marker = await page.evaluate(() => ((globalThis as { __kept?: number }).__kept = 42));
+    const res = await manager.post('/api/conversions', { externalId: `live-${Date.now()}`, type: 'sale', value: '250.00', utmCampaign: ids.smsCode });
+    expect(res.status).toBe(201);
+    await expect.poll(() => kpi(page, 'conversions').innerText(), { timeout: 45_000, interval: 500 }).toBe('15');
+    expect(await kpi(page, 'revenue').innerText()).toBe('$18,450.00');
+    expect(await page.getByTestId('updated-ago').innerText()).toMatch(/Updated \d+ s ago/);
+    // Same document: nothing reloaded.
+    expect(await page.evaluate(() => (globalThis as { __kept?: number }).__kept)).toBe(marker);
+  });
+
+  it('exports the campaign table on screen as CSV', async () => {
+    const { page } = await openAs('analyst', '/analytics/campaigns');
+    await page.getByTestId(`campaign-card-${ids.smsCode}`).waitFor();
+    const onScreen = await page.locator('[data-testid^="campaign-card-"] h3').allInnerTexts();
+    await axe(page, 'campaign overview');
+    await shots(page, 'campaign-overview');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-campaigns').click()]);
+    expect(download.suggestedFilename()).toMatch(/^herald-campaigns-.*\.csv$/);
+    const csv = readFileSync((await download.path())!, 'utf8');
+    for (const name of onScreen) expect(csv).toContain(name.trim());
+    expect(csv.split('\n').filter((l) => l.trim()).length).toBe(onScreen.length + 1);
+  });
+
+  it('a role without analytics:export sees the figures but no export; a viewer is not offered analytics', async () => {
+    const { page } = await openAs('approver', '/analytics');
+    await expect.poll(() => kpi(page, 'revenue').innerText()).not.toBe('—');
+    expect(await page.locator('[data-testid^="export-"]').count()).toBe(0);
+    await page.goto(`${herald.baseUrl}/analytics/campaigns/${ids.sms}`);
+    await page.locator('[data-testid="key-roi"]').waitFor();
+    expect(await page.getByTestId('pdf-report').count()).toBe(0);
+    expect(await page.locator('[data-testid^="export-"]').count()).toBe(0);
+
+    const viewer = await openAs('viewer', '/');
+    expect(await viewer.page.getByRole('navigation', { name: 'Main navigation' }).getByText('Analytics').count()).toBe(0);
+  });
+});
