@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * The campaign wizard in a real browser (Debian's Chromium via playwright-core) against the real
  * API, PostgreSQL, Temporal and a worker: a manager creates a campaign step by step — a nested
