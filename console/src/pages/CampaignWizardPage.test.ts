@@ -294,4 +294,29 @@ describe('campaign wizard', () => {
     expect(calls.filter((c) => c.path === '/api/segments/preview').at(-1)!.body).toEqual({ segmentId: SEGMENT, sampleSize: 5 });
     await vi.waitFor(() => expect(calls.filter((c) => c.method === 'PATCH').at(-1)?.body?.audience).toEqual({ segmentId: SEGMENT, rules: null }), { timeout: 3000 });
   }, 10_000);
+
+  it('retries a create whose answer was lost with the same Idempotency-Key, so no second draft appears', async () => {
+    let attempts = 0;
+    const realFetch = globalThis.fetch;
+    vi.stubGlobal('fetch', async (input: RequestInfo | URL, init: RequestInit = {}) => {
+      if ((init.method ?? 'GET').toUpperCase() === 'POST' && String(input).endsWith('/api/campaigns') && ++attempts === 1) {
+        calls.push({ method: 'POST', path: '/api/campaigns', headers: Object.fromEntries(new Headers(init.headers).entries()), body: JSON.parse(String(init.body)) as Record<string, unknown> });
+        throw new TypeError('Failed to fetch');
+      }
+      return realFetch(input, init);
+    });
+    handler = (c) => (c.method === 'POST' && c.path === '/api/campaigns' ? { status: 201, body: stored({ version: 1 }) } : undefined);
+    const { w, router } = await open('/campaigns/new');
+    await field(w, 'Campaign name').find('input').setValue('Winter sale');
+    await click(w, 'Create draft and continue');
+    expect(w.text()).toContain('No answer from the server: your changes are not saved yet.');
+    expect(router.currentRoute.value.name).toBe('campaign-new');
+
+    await click(w, 'Create draft and continue');
+    await vi.waitFor(() => expect(router.currentRoute.value.name).toBe('campaign-edit'));
+    const keys = calls.filter((c) => c.method === 'POST' && c.path === '/api/campaigns').map((c) => c.headers['idempotency-key']);
+    expect(keys).toHaveLength(2);
+    expect(keys[0]).toMatch(/^wizard-[0-9a-f]{32}$/);
+    expect(keys[1]).toBe(keys[0]);
+  });
 });

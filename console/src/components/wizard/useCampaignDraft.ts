@@ -73,10 +73,24 @@ export function useCampaignDraft(timeZone: () => string, currency: () => string)
     return [];
   }
 
+  /**
+   * The create carries an Idempotency-Key, the same one while the body is the same: a retry after a
+   * lost answer returns the draft already made instead of a second one (a changed body is a new key,
+   * as the API refuses one key for two bodies).
+   */
+  let creation = { body: '', key: '' };
+  function creationKey(body: string): string {
+    if (creation.body !== body) {
+      const bytes = crypto.getRandomValues(new Uint8Array(16));
+      creation = { body, key: `wizard-${Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('')}` };
+    }
+    return creation.key;
+  }
+
   async function send(body: Partial<WizardPayload>): Promise<Answer> {
     const c = campaign.value;
     // What the user typed goes as typed: the API is the one judge of it, and names each field it refuses.
-    if (!c) return api.campaigns.$post({ header: {}, json: body as CreateBody });
+    if (!c) return api.campaigns.$post({ header: { 'idempotency-key': creationKey(JSON.stringify(body)) }, json: body as CreateBody });
     return api.campaigns[':id'].$patch({ param: { id: c.id }, header: { 'if-match': `"${c.version}"` }, json: body as PatchBody });
   }
 
