@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { can, PERMISSIONS, ROLE_PERMISSIONS, ROLES } from './permissions.ts';
 
 describe('permission matrix', () => {
-  it('gives admin everything and a viewer only read', () => {
+  it('gives admin everything and a viewer only reading, figures included', () => {
     for (const p of PERMISSIONS) expect(can('admin', p)).toBe(true);
-    expect(PERMISSIONS.filter((p) => can('viewer', p))).toEqual(['read']);
+    expect(PERMISSIONS.filter((p) => can('viewer', p))).toEqual(['read', 'analytics:read']);
   });
 
   it('separates launching from approving: no role but admin does both', () => {

@@ -37,7 +37,8 @@ export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
   approver: ['read', 'approve', 'analytics:read'],
   analyst: ['read', 'analytics:read', 'analytics:export'],
   ops: ['read', 'control', 'workflow:read', 'pii:read'],
-  viewer: ['read'],
+  // Executives and stakeholders read campaigns and their figures (seed 000 dashboards); no export, no personal data.
+  viewer: ['read', 'analytics:read'],
 };
 
 export function can(role: Role, permission: Permission): boolean {

@@ -443,8 +443,15 @@ describe('tenancy, permissions and bad input', () => {
     expect(res.body.kpis.budget.value).toBe('0.00');
   });
 
-  it('keeps analytics from a viewer', async () => {
-    expect((await api.viewer.get(`/api/analytics/summary`)).status).toBe(403);
+  it('lets a viewer read the figures, but neither export them nor see retailer names', async () => {
+    const summary = await api.viewer.get(`/api/analytics/summary?${JANUARY}`);
+    expect(summary.status).toBe(200);
+    expect(summary.body.kpis.revenue.value).toBe((await api.manager.get(`/api/analytics/summary?${JANUARY}`)).body.kpis.revenue.value);
+    expect((await api.viewer.get(`/api/analytics/export/campaigns?${JANUARY}`)).status).toBe(403);
+    expect((await api.viewer.get(`/api/analytics/campaigns/${ids.sms}/report.pdf`)).status).toBe(403);
+    const retailers = await api.viewer.get(`/api/analytics/breakdowns/retailer?${JANUARY}`);
+    expect(retailers.status).toBe(200);
+    expect(JSON.stringify(retailers.body)).not.toContain('Retailer ');
   });
 
   it('names the field of each bad value with a 422', async () => {
