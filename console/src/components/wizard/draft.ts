@@ -211,3 +211,18 @@ export function fieldLabel(field: string): string {
   if (content) return CHANNEL_FIELDS[content[1]!]?.find((f) => f.key === content[2])?.label ?? field;
   return field.startsWith('content') ? 'Content' : field;
 }
+
+/** Custom attributes the audience rules use (`attributes.tier` → `tier`): offered as personalisation fields too. */
+export function attributeKeys(rules: unknown, prefix = 'attributes.'): string[] {
+  const keys = new Set<string>();
+  const walk = (node: unknown) => {
+    if (Array.isArray(node)) node.forEach(walk);
+    else if (node && typeof node === 'object') {
+      const field = (node as { field?: unknown }).field;
+      if (typeof field === 'string' && field.startsWith(prefix) && /^\w{1,64}$/.test(field.slice(prefix.length))) keys.add(field.slice(prefix.length));
+      Object.values(node).forEach(walk);
+    }
+  };
+  walk(rules);
+  return [...keys].sort();
+}

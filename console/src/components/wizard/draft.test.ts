@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { attributeKeys, emptyForm, fieldLabel, payloadOf, stepOf } from './draft.ts';
+
+describe('wizard draft', () => {
+  it('sends what the user typed: counts as numbers, rates as decimal strings, only the campaign channel’s filled-in content', () => {
+    const form = emptyForm('America/New_York', 'USD', new Date('2026-03-07T12:00:00Z'));
+    expect(form.start).toBe('2026-03-08T09:00');
+    form.name = 'Spring';
+    form.targets.leads = '120';
+    form.targets.conversionRate = '2.5';
+    form.targets.conversions = '12.5';
+    form.content = { email: { subject: 'Hi', html: '' }, sms: { body: 'left over' } };
+    const body = payloadOf(form, 'America/New_York');
+    // 09:00 on the day New York moves to daylight time is 13:00Z (UTC−4).
+    expect(body.startAt).toBe('2026-03-08T13:00:00.000Z');
+    expect(body.targets).toEqual({ leads: 120, conversionRate: '2.5', conversions: '12.5' });
+    expect(body.content).toEqual({ email: { subject: 'Hi' } });
+    expect(body).not.toHaveProperty('budget');
+    expect(body).not.toHaveProperty('code');
+  });
+
+  it('puts every field the API may name on its step, in the form’s words', () => {
+    expect(['name', 'audience.rules.all[0].value', 'content.email.subject', 'endAt', 'targets.roi', 'variants', '(body)'].map(stepOf)).toEqual([
+      'details',
+      'audience',
+      'content',
+      'schedule',
+      'budget',
+      'content',
+      'review',
+    ]);
+    expect(['content.email.subject', 'startAt', 'audience.rules.any[1].op', 'targets.roi'].map(fieldLabel)).toEqual(['Subject', 'Start', 'Audience rules', 'Target ROI']);
+  });
+
+  it('offers the custom attributes the rules use as personalisation fields', () => {
+    const rules = { all: [{ field: 'attributes.tier', op: '=', value: 'gold' }, { not: { any: [{ field: 'region', op: '=', value: 'East' }, { field: 'attributes.lifting_mt', op: '>', value: 100 }] } }] };
+    expect(attributeKeys(rules)).toEqual(['lifting_mt', 'tier']);
+    expect(attributeKeys(null)).toEqual([]);
+  });
+});
