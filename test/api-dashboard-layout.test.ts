@@ -5,14 +5,14 @@ import { createTestDeps, type TestDeps } from './setup/harness.ts';
 import { as, createApiCompany, signIn } from './fixtures/api-world.ts';
 
 let t: TestDeps;
-const api = {} as Record<'analyst' | 'manager' | 'viewer' | 'rival', ReturnType<typeof as>>;
+const api = {} as Record<'analyst' | 'manager' | 'ops' | 'rival', ReturnType<typeof as>>;
 
 beforeAll(async () => {
   t = await createTestDeps();
   const app = createApp(t.deps);
   const acme = await createApiCompany(t.deps.orm, 'dl-acme');
   const rival = await createApiCompany(t.deps.orm, 'dl-rival');
-  for (const role of ['analyst', 'manager', 'viewer'] as const) api[role] = as(app, (await signIn(app, acme.users[role].email)).token);
+  for (const role of ['analyst', 'manager', 'ops'] as const) api[role] = as(app, (await signIn(app, acme.users[role].email)).token);
   api.rival = as(app, (await signIn(app, rival.users.analyst.email)).token);
 });
 afterAll(async () => {
@@ -54,7 +54,7 @@ describe('dashboard layout per user', () => {
   });
 
   it('is for analytics readers only', async () => {
-    expect((await api.viewer.get(PATH)).status).toBe(403);
-    expect((await api.viewer.put(PATH, { widgets: mine })).status).toBe(403);
+    expect((await api.ops.get(PATH)).status).toBe(403);
+    expect((await api.ops.put(PATH, { widgets: mine })).status).toBe(403);
   });
 });

@@ -120,10 +120,10 @@ describe.skipIf(skip)(`console analytics in Chromium${skip ? ' (skipped: chromiu
     await page.waitForTimeout(400);
     await page.addScriptTag({ path: AXE });
     const violations = await page.evaluate(async () => {
-      const r = await (globalThis as unknown as { axe: { run: (ctx: unknown, opts: unknown) => Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe.run((globalThis as unknown as { document: unknown }).document, {
+      const r = await (globalThis as unknown as { axe: { run: (ctx: unknown, opts: unknown) => Promise<{ violations: { id: string; impact: string; nodes: { target: string[]; failureSummary?: string }[] }[] }> } }).axe.run((globalThis as unknown as { document: unknown }).document, {
         resultTypes: ['violations'],
       });
-      return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+      return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => `${n.target.join(' ')} (${n.failureSummary?.split('\n').slice(1).join(' ').slice(0, 160) ?? ''})`).join(', ')}`);
     });
     expect(violations, `axe on ${name}`).toEqual([]);
   }
@@ -230,16 +230,41 @@ describe.skipIf(skip)(`console analytics in Chromium${skip ? ' (skipped: chromiu
     expect(csv.split('\n').filter((l) => l.trim()).length).toBe(onScreen.length + 1);
   });
 
-  it('a role without analytics:export sees the figures but no export; a viewer is not offered analytics', async () => {
-    const { page } = await openAs('approver', '/analytics');
-    await expect.poll(() => kpi(page, 'revenue').innerText()).not.toBe('—');
+  it('channels say where to move budget; a comparison ranks the picked campaigns; leaderboards list every breakdown', async () => {
+    const { page } = await openAs('manager', '/analytics/channels');
+    await page.getByTestId('reallocation').waitFor();
+    expect((await page.getByTestId('reallocation').innerText()).replace(/\s+/g, ' ')).toContain('Move budget from Email to SMS');
+    await axe(page, 'channels');
+    await shots(page, 'channels');
+
+    await page.goto(`${herald.baseUrl}/analytics/compare?campaign=${ids.sms},${ids.email}`);
+    const table = page.getByTestId('comparison');
+    await table.waitFor();
+    const text = (await table.innerText()).replace(/\s+/g, ' ');
+    expect(text).toContain('Rank by ROI 1 2');
+    expect(text).toContain('Rank by conversion rate 1 2');
+    expect(text).toMatch(/ROI \d[\d.,]* % −50\.0 %/);
+    await axe(page, 'compare');
+    await shots(page, 'compare');
+
+    await page.goto(`${herald.baseUrl}/analytics/leaderboards`);
+    await page.getByTestId('leaderboard-team').waitFor();
+    await axe(page, 'leaderboards');
+    await shots(page, 'leaderboards');
+  });
+
+  it('a viewer sees the figures but no export of any kind', async () => {
+    const { page } = await openAs('viewer', '/analytics');
+    await expect.poll(() => kpi(page, 'revenue').innerText()).toMatch(/^\$\d/);
+    expect(await page.getByRole('navigation', { name: 'Main navigation' }).getByText('Analytics').count()).toBe(1);
     expect(await page.locator('[data-testid^="export-"]').count()).toBe(0);
     await page.goto(`${herald.baseUrl}/analytics/campaigns/${ids.sms}`);
     await page.locator('[data-testid="key-roi"]').waitFor();
     expect(await page.getByTestId('pdf-report').count()).toBe(0);
     expect(await page.locator('[data-testid^="export-"]').count()).toBe(0);
-
-    const viewer = await openAs('viewer', '/');
-    expect(await viewer.page.getByRole('navigation', { name: 'Main navigation' }).getByText('Analytics').count()).toBe(0);
+    await page.goto(`${herald.baseUrl}/analytics/leaderboards`);
+    await page.getByTestId('leaderboard-region').waitFor();
+    expect(await page.locator('[data-testid^="export-"]').count()).toBe(0);
+    expect(await page.getByText('Retailer names are masked for your role.').count()).toBe(1);
   });
 });
