@@ -4,7 +4,7 @@
  * or that the user may not use. Routes are signed-in only unless `meta.public`.
  */
 import { createRouter, createWebHistory } from 'vue-router';
-import { mdiAccountGroupOutline, mdiBullhornOutline, mdiCashMultiple, mdiChartBoxOutline, mdiCheckDecagramOutline, mdiFileDocumentOutline, mdiFilterVariant, mdiHeartPulse, mdiHomeOutline } from '@mdi/js';
+import { mdiAccountGroupOutline, mdiAccountKeyOutline, mdiBullhornOutline, mdiCalendarMonthOutline, mdiCashMultiple, mdiChartBoxOutline, mdiCheckDecagramOutline, mdiCogOutline, mdiFileDocumentOutline, mdiFilterVariant, mdiHeartPulse, mdiHomeOutline, mdiPulse } from '@mdi/js';
 import { refresh, session, signedIn, type Permission } from '../api/session.ts';
 
 declare module 'vue-router' {
@@ -34,6 +34,7 @@ export const router = createRouter({
     { path: '/campaigns/new', name: 'campaign-new', component: () => import('../pages/CampaignWizardPage.vue'), meta: { title: 'New campaign' } },
     { path: '/campaigns/:id([0-9a-f-]{36})', name: 'campaign', component: () => import('../pages/CampaignDetailPage.vue'), meta: { title: 'Campaign' } },
     { path: '/campaigns/:id([0-9a-f-]{36})/edit', name: 'campaign-edit', component: () => import('../pages/CampaignWizardPage.vue'), meta: { title: 'Edit campaign' } },
+    { path: '/calendar', name: 'calendar', component: () => import('../pages/CalendarPage.vue'), meta: { title: 'Calendar', nav: { icon: mdiCalendarMonthOutline, permission: 'read' } } },
     { path: '/segments', name: 'segments', component: () => import('../pages/SegmentsPage.vue'), meta: { title: 'Segments', nav: { icon: mdiFilterVariant, permission: 'read' } } },
     { path: '/contacts', name: 'contacts', component: () => import('../pages/ContactsPage.vue'), meta: { title: 'Contacts', nav: { icon: mdiAccountGroupOutline, permission: 'read' } } },
     { path: '/templates', name: 'templates', component: () => import('../pages/TemplatesPage.vue'), meta: { title: 'Templates', nav: { icon: mdiFileDocumentOutline, permission: 'read' } } },
@@ -45,6 +46,9 @@ export const router = createRouter({
     { path: '/analytics/compare', name: 'analytics-compare', component: () => import('../pages/analytics/AnalyticsComparePage.vue'), meta: { title: 'Compare campaigns' } },
     { path: '/analytics/campaigns/:id([0-9a-f-]{36})', name: 'analytics-campaign', component: () => import('../pages/analytics/CampaignPerformancePage.vue'), meta: { title: 'Campaign analytics' } },
     { path: '/approvals', name: 'approvals', component: () => import('../pages/ApprovalsPage.vue'), meta: { title: 'Approvals', nav: { icon: mdiCheckDecagramOutline, permission: 'approve' } } },
+    { path: '/ops', name: 'ops', component: () => import('../pages/OpsPage.vue'), meta: { title: 'Ops', nav: { icon: mdiPulse, permission: 'workflow:read' } } },
+    { path: '/users', name: 'users', component: () => import('../pages/UsersPage.vue'), meta: { title: 'Users and roles', nav: { icon: mdiAccountKeyOutline, permission: 'admin' } } },
+    { path: '/settings', name: 'settings', component: () => import('../pages/SettingsPage.vue'), meta: { title: 'Company settings', nav: { icon: mdiCogOutline, permission: 'admin' } } },
     { path: '/system', name: 'system', component: () => import('../pages/SystemPage.vue'), meta: { title: 'System', nav: { icon: mdiHeartPulse }, public: true } },
     { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('../pages/NotFoundPage.vue'), meta: { title: 'Page not found', public: true } },
   ],
