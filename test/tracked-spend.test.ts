@@ -118,6 +118,15 @@ describe('tracked-only campaigns', () => {
     expect(await q(`select 1 from campaign_recipients where campaign_id = ?`, [id])).toEqual([]);
   });
 
+  it('takes conversions attributed by UTM, on its tracked channel, from a user who may record revenue', async () => {
+    const id = await campaign();
+    const { code } = (await viewer.get(`/api/campaigns/${id}`)).body as { code: string };
+    const res = await manager.post('/api/conversions', { externalId: 'ads-lead-1', type: 'lead', leadSource: 'paid_search', qualityScore: 80, utmCampaign: code.toLowerCase() });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ campaignId: id, channel: 'paid_ads', recipientId: null, leadStage: 'new', currency: 'USD' });
+    expect((await viewer.post('/api/conversions', { externalId: 'ads-lead-2', type: 'lead' })).status).toBe(403);
+  });
+
   it('replaces a posted day, never adds to it, and lists what is stored', async () => {
     const id = await campaign();
     const day1 = { day: '2026-12-01', impressions: 12000, reach: 9000, clicks: 340, leads: 21, qualifiedLeads: 8, conversions: 2, revenue: '900.00', spend: '450.00' };
