@@ -76,7 +76,7 @@ describe('SettingsForm', () => {
     };
     const w = mount(SettingsForm);
     await flushPromises();
-    await field(w, 'Cost per sms message').input.setValue('seven cents');
+    await field(w, 'SMS').input.setValue('seven cents');
     await w.find('form').trigger('submit');
     await flushPromises();
 
@@ -85,8 +85,8 @@ describe('SettingsForm', () => {
 
     expect(field(w, 'Time zone').messages).toContain('is not an IANA time zone such as Europe/Berlin');
     expect(field(w, 'Time zone').invalid).toBe(true);
-    expect(field(w, 'Cost per sms message').messages).toContain('a decimal string such as "0.0075"');
-    expect(field(w, 'Cost per email message').messages).not.toContain('decimal');
+    expect(field(w, 'SMS').messages).toContain('a decimal string such as "0.0075"');
+    expect(field(w, 'Email').messages).not.toContain('decimal');
     expect(field(w, 'Quiet hours start').messages).toContain('HH:MM');
     expect(field(w, 'Quiet hours end').invalid).toBe(false);
     const summary = w.get('[data-testid="settings-errors"]').text();
