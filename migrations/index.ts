@@ -19,6 +19,7 @@ import { Migration20261124171500_outbound_webhooks } from './Migration2026112417
 import { Migration20261124180000_dashboard_layouts } from './Migration20261124180000_dashboard_layouts.ts';
 import { Migration20261124172500_analytics_lead_stages } from './Migration20261124172500_analytics_lead_stages.ts';
 import { Migration20261124173000_scheduled_reports } from './Migration20261124173000_scheduled_reports.ts';
+import { Migration20261124181500_analytics_events_first_join } from './Migration20261124181500_analytics_events_first_join.ts';
 
 export const MIGRATIONS = [
   { name: 'Migration20261124111508_initial', class: Migration20261124111508_initial },
@@ -37,4 +38,5 @@ export const MIGRATIONS = [
   { name: 'Migration20261124172500_analytics_lead_stages', class: Migration20261124172500_analytics_lead_stages },
   { name: 'Migration20261124173000_scheduled_reports', class: Migration20261124173000_scheduled_reports },
   { name: 'Migration20261124180000_dashboard_layouts', class: Migration20261124180000_dashboard_layouts },
+  { name: 'Migration20261124181500_analytics_events_first_join', class: Migration20261124181500_analytics_events_first_join },
 ];
