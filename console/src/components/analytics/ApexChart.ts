@@ -4,4 +4,4 @@
  */
 import { defineAsyncComponent } from 'vue';
 
-export const ApexChart = defineAsyncComponent(() => import('vue3-apexcharts'));
+export const ApexChart = defineAsyncComponent(() => import('./apex-core.ts'));
