@@ -189,6 +189,9 @@ describe.skipIf(skip)(`console analytics in Chromium${skip ? ' (skipped: chromiu
     expect(table).toContain('Profit margin 72.2 %');
     expect(table).toContain('Net profit $13,000.00');
     expect(await page.getByTestId('profitability').innerText()).toContain('Profitable');
+    const [pdf] = await Promise.all([page.waitForEvent('download'), page.getByTestId('pdf-report').click()]);
+    expect(pdf.suggestedFilename()).toBe(`${ids.smsCode}-report.pdf`);
+    expect(readFileSync((await pdf.path())!).subarray(0, 5).toString()).toBe('%PDF-');
     await axe(page, 'campaign performance');
     await shots(page, 'campaign-performance');
 
@@ -251,6 +254,37 @@ describe.skipIf(skip)(`console analytics in Chromium${skip ? ' (skipped: chromiu
     await page.getByTestId('leaderboard-team').waitFor();
     await axe(page, 'leaderboards');
     await shots(page, 'leaderboards');
+  });
+
+  it("a manager imports a tracked-only campaign's daily figures after previewing what they replace", async () => {
+    const ads = await campaign('Paid search', 'paid_ads', '3000', [0, 0, '0']);
+    const { page } = await openAs('manager', `/analytics/campaigns/${ads.id}?tab=figures`);
+    await page.getByTestId('save-day').waitFor();
+    await page.getByLabel('Day', { exact: true }).fill(dayAgo(4));
+    await page.getByLabel('Leads', { exact: true }).fill('30');
+    await page.getByLabel('Spend', { exact: true }).fill('1000.00');
+    await page.getByTestId('save-day').click();
+    await expect.poll(async () => (await page.getByTestId('metrics-report').innerText()).replace(/\s+/g, ' ')).toContain('Saved: 1 new, 0 replaced');
+    await expect.poll(() => page.locator('[data-testid="key-leads"] [data-testid="key-value"]').innerText()).toBe('30');
+
+    const file = `day,channel,leads,conversions,revenue,spend\n${dayAgo(4)},paid_ads,40,4,6000.00,2000.00\n${dayAgo(3)},paid_ads,50,5,7500.00,2000.00\n`;
+    await page.getByTestId('metrics-csv').locator('input[type=file]').setInputFiles({ name: 'ads.csv', mimeType: 'text/csv', buffer: Buffer.from(file) });
+    const report = page.getByTestId('metrics-report');
+    await expect.poll(async () => (await report.innerText()).replace(/\s+/g, ' ')).toContain('Preview of ads.csv: 1 new, 1 replaced, 0 unchanged.');
+    // The day already entered shows its old figures beside the new ones; nothing is saved yet.
+    expect((await report.locator('tbody tr').first().innerText()).replace(/\s+/g, ' ')).toContain('30 → 40');
+    expect(await page.locator('[data-testid="key-leads"] [data-testid="key-value"]').innerText()).toBe('30');
+    await axe(page, 'tracked figures preview');
+    await page.getByTestId('apply-import').click();
+    await expect.poll(() => page.locator('[data-testid="key-leads"] [data-testid="key-value"]').innerText()).toBe('90');
+    expect(await page.locator('[data-testid="key-roi"] [data-testid="key-value"]').innerText()).toBe('237.5\u00a0%');
+
+    // A bad line refuses the file and says which line and column.
+    await page.getByTestId('metrics-csv').locator('input[type=file]').setInputFiles({ name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from(`day,leads\n${dayAgo(2)},many\n`) });
+    await expect.poll(async () => (await page.getByTestId('metrics-issues').innerText())).toContain('line 2');
+    // The browser logs that refusal; it is the one this step asked for.
+    const errors = opened.at(-1)!.errors;
+    errors.splice(0, errors.length, ...errors.filter((e) => !e.includes('status of 422')));
   });
 
   it('a viewer sees the figures but no export of any kind', async () => {
