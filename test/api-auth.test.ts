@@ -111,7 +111,7 @@ describe('API auth', () => {
     const res = await as(app, s.token).get('/api/me');
     expect(res.status).toBe(200);
     expect(res.body.email).toBe(acme.users.viewer.email);
-    expect(res.body.permissions).toEqual(['read']);
+    expect(res.body.permissions).toEqual(['read', 'analytics:read']);
     expect(res.body.company.approvalThreshold).toBe('1000.00');
   });
 
