@@ -4,6 +4,7 @@
  * Counts are numbers, money is a decimal string. Per user and team come from campaigns.created_by
  * and users.team_id, joined at read time.
  */
+import type { Totals } from '../../domain/metrics.ts';
 import type { Knex } from '@mikro-orm/postgresql';
 import { ValidationError } from '../../domain/errors.ts';
 
@@ -23,29 +24,9 @@ export interface FactFilter {
 export type FactDimension = 'campaign' | 'channel' | 'variant' | 'day' | 'week' | 'month' | 'region' | 'user' | 'team';
 export const FACT_DIMENSIONS: readonly FactDimension[] = ['campaign', 'channel', 'variant', 'day', 'week', 'month', 'region', 'user', 'team'];
 
-export interface FactRow {
+/** One slice's totals (domain/metrics.ts defines them, once) under the keys it was grouped by. */
+export interface FactRow extends Totals {
   keys: Partial<Record<FactDimension, string | null>>;
-  sent: number;
-  delivered: number;
-  failed: number;
-  bounces: number;
-  complaints: number;
-  unsubscribes: number;
-  opens: number;
-  uniqueOpens: number;
-  clicks: number;
-  uniqueClicks: number;
-  impressions: number;
-  reach: number;
-  leads: number;
-  qualifiedLeads: number;
-  opportunities: number;
-  conversions: number;
-  orders: number;
-  conversionRevenue: string;
-  orderRevenue: string;
-  revenue: string;
-  cost: string;
 }
 
 const COUNTS = [
