@@ -25,7 +25,12 @@ export async function webhookDispatcherWorkflow(input: WebhookDispatcherInput): 
   for (let round = 0; round < ROUNDS_PER_RUN; round++) {
     woken = false;
     const result = await dispatchWebhooks({ subscriptionId: input.subscriptionId });
-    if (!result.active) return;
+    // Switched off or deleted — unless it was switched back on (a wake signal) while that round
+    // ran: ending then would swallow the signal and leave an active subscription with no dispatcher.
+    if (!result.active) {
+      if (woken) continue;
+      return;
+    }
     if (result.nextDueInMs !== 0) await condition(() => woken, POLL_MS);
     if (workflowInfo().continueAsNewSuggested) break;
   }
