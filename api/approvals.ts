@@ -2,7 +2,7 @@
 import { createRoute } from '@hono/zod-openapi';
 import { sqlOf } from '../db/sql.ts';
 import { iso } from './query-values.ts';
-import { prepared } from './prepared.ts';
+import { prepared } from '../db/prepared.ts';
 import { money } from './campaigns/store.ts';
 import { errors, json, PageQuery, pageOf, router, secured, z } from './openapi.ts';
 

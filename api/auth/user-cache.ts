@@ -14,7 +14,7 @@
 import type { Knex, MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from '../../config/logger.ts';
 import type { Role } from '../../domain/permissions.ts';
-import { prepared } from '../prepared.ts';
+import { prepared } from '../../db/prepared.ts';
 
 export interface UserRow {
   id: string;

@@ -7,7 +7,7 @@ import { normalizeAmount } from '../../domain/money.ts';
 import type { CompanyCampaignPolicy } from '../../domain/campaign-rules.ts';
 import { sqlOf } from '../../db/sql.ts';
 import { containsPattern, iso } from '../query-values.ts';
-import { prepared } from '../prepared.ts';
+import { prepared } from '../../db/prepared.ts';
 import { campaignState } from '../campaign-lifecycle.ts';
 import type { CampaignDto } from './schemas.ts';
 import type { z } from '../openapi-zod.ts';

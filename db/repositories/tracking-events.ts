@@ -8,6 +8,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Knex } from '@mikro-orm/postgresql';
+import { prepared } from '../prepared.ts';
 
 export interface Hit {
   kind: 'o' | 'c';
@@ -75,7 +76,8 @@ export async function recordHits(knex: Knex, hits: Hit[], maxAgeDays: number): P
   );
   // Unique per batch, so a repeat's key never collides with another batch's.
   const batchTag = `${randomBytes(6).toString('base64url')}.`;
-  const res = await knex.raw<{ rows: { n: number; url: string | null }[] }>(HITS_SQL, [JSON.stringify(rows), maxAgeDays, batchTag]);
+  // Prepared: planning this statement took ~0.5 ms per batch, a third of writing 25 hits.
+  const res = await prepared<{ rows: { n: number; url: string | null }[] }>(knex, HITS_SQL, [JSON.stringify(rows), maxAgeDays, batchTag]);
   const out: HitResult[] = hits.map(() => ({ recorded: false, url: null }));
   for (const r of res.rows) out[r.n] = { recorded: true, url: r.url };
   // A click without a recorded link was filtered out above, so a recorded click always has its URL.
