@@ -116,9 +116,12 @@ describe('scheduled reports', () => {
     expect(next.getTime() - Date.now()).toBeLessThanOrEqual(7 * 86_400_000);
     expect([next.getUTCDay(), next.getUTCHours(), next.getUTCMinutes()]).toEqual([1, 8, 0]);
     expect(w.body.lastSentAt).toBeNull();
+    expect(w.body.campaignName).toBeNull();
     const m = await api.manager.post('/api/reports/subscriptions', { name: 'Autumn Clearance monthly', kind: 'campaign', frequency: 'monthly', campaignId });
     expect(m.status).toBe(201);
     monthly = m.body.id;
+    // The list names a campaign report's campaign, so the console need not look it up.
+    expect(m.body.campaignName).toBe('Autumn Clearance');
     expect([new Date(m.body.nextDeliveryAt).getUTCDate(), new Date(m.body.nextDeliveryAt).getUTCHours()]).toEqual([1, 8]);
     // Each user sees their own subscriptions only.
     expect((await api.analyst.get('/api/reports/subscriptions')).body.items.map((s: { id: string }) => s.id)).toEqual([weekly]);

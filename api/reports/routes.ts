@@ -31,6 +31,7 @@ const Subscription = z
     kind: z.enum(REPORT_KINDS),
     frequency: z.enum(REPORT_FREQUENCIES),
     campaignId: z.uuid().nullable(),
+    campaignName: z.string().nullable().openapi({ description: "A campaign report's campaign, by name (null for an overview)" }),
     filters: z.record(z.string(), z.array(z.string())),
     nextDeliveryAt: z.string().nullable().openapi({ description: 'When the next e-mail goes out (null if the schedule is missing)' }),
     lastSentAt: z.string().nullable(),
@@ -55,15 +56,17 @@ interface Row {
   kind: (typeof REPORT_KINDS)[number];
   frequency: ReportFrequency;
   campaign_id: string | null;
+  campaign_name: string | null;
   filters: Record<string, string[]>;
   created_at: Date;
   last_sent_at: Date | null;
   last_from: string | null;
   last_to: string | null;
 }
-const SELECT = `select s.id, s.name, s.kind, s.frequency, s.campaign_id, s.filters, s.created_at, d.sent_at as last_sent_at,
+const SELECT = `select s.id, s.name, s.kind, s.frequency, s.campaign_id, c.name as campaign_name, s.filters, s.created_at, d.sent_at as last_sent_at,
     to_char(d.period_from, 'YYYY-MM-DD') as last_from, to_char(d.period_to, 'YYYY-MM-DD') as last_to
   from report_subscriptions s
+  left join campaigns c on c.id = s.campaign_id
   left join lateral (select * from report_deliveries x where x.subscription_id = s.id and x.status = 'sent' order by x.period_from desc limit 1) d on true`;
 
 async function nextDelivery(client: Client, id: string): Promise<string | null> {
@@ -85,6 +88,7 @@ export function reportRoutes(deps: AppDeps) {
     kind: r.kind,
     frequency: r.frequency,
     campaignId: r.campaign_id,
+    campaignName: r.campaign_name,
     filters: r.filters,
     nextDeliveryAt: await nextDelivery(client(), r.id),
     lastSentAt: r.last_sent_at ? new Date(r.last_sent_at).toISOString() : null,

@@ -1,0 +1,215 @@
+/// <reference lib="dom" />
+/**
+ * Scheduled reports from the console, in Debian's Chromium against the real API, PostgreSQL and
+ * Temporal: an analyst subscribes to a monthly overview of what her dashboard shows (its channel
+ * filter kept) and a weekly report of one campaign from its page; both are listed with their next
+ * delivery, at 08:00 in the company's time zone, and still there after a reload; cancelling asks
+ * once, removes the subscription and its Temporal Schedule. A viewer is offered none of it.
+ * axe-core on the open dialog at desktop and phone width; screenshots of both.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Knex } from '@mikro-orm/postgresql';
+import { ScheduleNotFoundError } from '@temporalio/client';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { startHerald } from '../setup/harness.ts';
+import { createApp } from '../../api/app.ts';
+import { as, createApiCompany, PASSWORD, signIn, type ApiCompany } from '../fixtures/api-world.ts';
+import { CONSOLE_DIST } from '../../scripts/lib/defaults.ts';
+import { PROJECT_ROOT } from '../../scripts/lib/temporal-bin.ts';
+import { reportScheduleId } from '../../workflows/report-messages.ts';
+import type { Role } from '../../domain/permissions.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+const skip = !existsSync(CHROMIUM) && !process.env.CI;
+if (skip) console.warn(`report subscription e2e tests skipped: ${CHROMIUM} is missing (apt-get install -y chromium)`);
+
+const DESKTOP = { width: 1440, height: 900 };
+const PHONE = { width: 390, height: 844 };
+const SCREENSHOTS = process.env.E2E_SCREENSHOT_DIR ?? join(tmpdir(), 'herald-e2e-screenshots');
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+const ZONE = 'Europe/Berlin';
+
+interface Sub {
+  id: string;
+  name: string;
+  kind: string;
+  frequency: string;
+  campaignId: string | null;
+  filters: Record<string, string[]>;
+  nextDeliveryAt: string | null;
+}
+
+/** The wall clock of `iso` in the company's zone: weekday, day of month, month, year and HH:MM. */
+function local(iso: string) {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-US', { timeZone: ZONE, weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+      .formatToParts(new Date(iso))
+      .map((p) => [p.type, p.value]),
+  );
+  return { weekday: parts.weekday!, day: parts.day!, month: parts.month!, year: parts.year!, time: `${parts.hour}:${parts.minute}` };
+}
+
+describe.skipIf(skip)(`report subscriptions in Chromium${skip ? ' (skipped: chromium missing)' : ''}`, () => {
+  let herald: Awaited<ReturnType<typeof startHerald>>;
+  let browser: Browser;
+  let co: ApiCompany;
+  let sql: Knex;
+  let analyst: ReturnType<typeof as>;
+  let campaignId = '';
+  const opened: { page: Page; errors: string[] }[] = [];
+
+  beforeAll(async () => {
+    let consoleDir = CONSOLE_DIST;
+    if (!process.env.CI || !existsSync(join(CONSOLE_DIST, 'index.html'))) {
+      consoleDir = join(tmpdir(), `herald-reports-console-${process.pid}`);
+      execFileSync('npx', ['vite', 'build', '--config', 'console/vite.config.ts', '--outDir', consoleDir, '--emptyOutDir'], { cwd: PROJECT_ROOT, stdio: 'pipe' });
+    }
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    herald = await startHerald({ consoleDir });
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    co = await createApiCompany(herald.deps.orm, 'e2e-reports');
+    sql = herald.deps.orm.em.getKnex();
+    // Not UTC, so "08:00 company time" and the browser's own clock cannot agree by accident.
+    await sql.raw(`update companies set time_zone = ? where id = ?`, [ZONE, co.id]);
+    const res = await sql.raw<{ rows: { id: string }[] }>(
+      `insert into campaigns (company_id, code, name, type, primary_channel, channels, status, start_at, end_at, currency, total_budget, created_by_id)
+       values (?, 'RP-1', 'January SMS Blast', 'promotional', 'sms', '{sms}', 'completed', now() - interval '12 days', now() - interval '2 days', 'USD', 5000, ?) returning id`,
+      [co.id, co.users.manager.id],
+    );
+    campaignId = res.rows[0]!.id;
+    const app = createApp(herald.deps);
+    analyst = as(app, (await signIn(app, co.users.analyst.email)).token);
+  });
+
+  afterAll(async () => {
+    // Schedules live in the shared Temporal server, not in the test database: leave none behind.
+    const left = (await analyst?.get('/api/reports/subscriptions'))?.body.items as Sub[] | undefined;
+    for (const s of left ?? []) await analyst.delete(`/api/reports/subscriptions/${s.id}`);
+    await browser?.close();
+    await herald?.close();
+  });
+
+  afterEach(async () => {
+    const pages = opened.splice(0);
+    for (const { page } of pages) await page.context().close();
+    expect(pages.flatMap((p) => p.errors)).toEqual([]);
+  });
+
+  async function openAs(role: Role, path: string): Promise<Page> {
+    const context = await browser.newContext({ viewport: DESKTOP, colorScheme: 'light', locale: 'en-US' });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('console', (msg) => {
+      if (msg.type() === 'error') errors.push(`console.error: ${msg.text()}`);
+    });
+    page.on('pageerror', (err) => errors.push(`uncaught: ${err.message}`));
+    opened.push({ page, errors });
+    await page.goto(`${herald.baseUrl}${path}`);
+    await page.waitForURL(/\/sign-in/);
+    await page.getByLabel('Email').fill(co.users[role].email);
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL((u) => !u.pathname.startsWith('/sign-in'));
+    return page;
+  }
+
+  async function axe(page: Page, name: string) {
+    await page.waitForTimeout(400);
+    await page.addScriptTag({ path: AXE });
+    const violations = await page.evaluate(async () => {
+      const r = await (globalThis as unknown as { axe: { run: (ctx: unknown, opts: unknown) => Promise<{ violations: { id: string; impact: string; nodes: { target: string[]; failureSummary?: string }[] }[] }> } }).axe.run(document, {
+        resultTypes: ['violations'],
+      });
+      return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => `${n.target.join(' ')} (${n.failureSummary?.split('\n').slice(1).join(' ').slice(0, 160) ?? ''})`).join(', ')}`);
+    });
+    expect(violations, `axe on ${name}`).toEqual([]);
+  }
+
+  const listed = (page: Page) => page.locator('[data-testid="report-subscription"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-name')));
+  const row = (page: Page, name: string) => page.locator(`[data-testid="report-subscription"][data-name="${name}"]`);
+  const mine = async () => (await analyst.get('/api/reports/subscriptions')).body.items as Sub[];
+
+  it('subscribes to a monthly overview of the filtered dashboard and a weekly campaign report, lists both with their next delivery, and cancels one', async () => {
+    const page = await openAs('analyst', '/analytics?channel=sms');
+    await page.getByTestId('reports-open').click();
+    const dialog = page.getByRole('dialog', { name: 'Scheduled reports' });
+    await dialog.getByTestId('report-none').waitFor();
+    expect(await dialog.getByTestId('report-filters').innerText()).toBe('Filters kept: Channel: SMS.');
+    expect((await dialog.getByTestId('report-subscribe-form').innerText()).replace(/\s+/g, ' ')).toContain(`By e-mail to ${co.users.analyst.email}`);
+    await dialog.getByText('Monthly (the 1st)').click();
+    expect(await dialog.getByLabel('Report name').inputValue()).toBe('Monthly overview');
+    await dialog.getByTestId('report-subscribe').click();
+    await row(page, 'Monthly overview').waitFor();
+
+    // What the API holds is what the screen shows: the 1st of a month, 08:00 in Berlin.
+    const [overview] = await mine();
+    expect(overview).toMatchObject({ name: 'Monthly overview', kind: 'overview', frequency: 'monthly', filters: { channel: ['sms'] } });
+    const next = local(overview!.nextDeliveryAt!);
+    expect([next.day, next.time]).toEqual(['1', '08:00']);
+    const shown = await row(page, 'Monthly overview').getByTestId('report-next').innerText();
+    for (const part of [next.weekday, next.month, `${next.day},`, next.year, '08:00']) expect(shown).toContain(part);
+    expect((await page.getByTestId('reports-status').innerText())).toContain('Subscribed to “Monthly overview”. The first report goes out');
+    expect((await row(page, 'Monthly overview').innerText()).replace(/\s+/g, ' ')).toContain('Monthly · Overview of every campaign · Channel: SMS');
+    await axe(page, 'scheduled reports dialog');
+    await page.screenshot({ path: join(SCREENSHOTS, 'analytics-reports-desktop.png'), fullPage: true });
+
+    // A campaign's own page subscribes to that campaign's report.
+    await page.goto(`${herald.baseUrl}/analytics/campaigns/${campaignId}`);
+    await page.getByTestId('reports-open').click();
+    await dialog.getByTestId('report-subscription').first().waitFor();
+    expect(await dialog.getByLabel('Report name').inputValue()).toBe('January SMS Blast: weekly report');
+    await dialog.getByTestId('report-subscribe').click();
+    await row(page, 'January SMS Blast: weekly report').waitFor();
+    expect(await listed(page)).toEqual(['January SMS Blast: weekly report', 'Monthly overview']);
+    expect((await row(page, 'January SMS Blast: weekly report').innerText()).replace(/\s+/g, ' ')).toContain('Weekly · Campaign report: January SMS Blast');
+    const weekly = (await mine()).find((s) => s.kind === 'campaign')!;
+    expect(weekly.campaignId).toBe(campaignId);
+    const w = local(weekly.nextDeliveryAt!);
+    expect([w.weekday, w.time]).toEqual(['Monday', '08:00']);
+    expect(new Date(weekly.nextDeliveryAt!).getTime() - Date.now()).toBeLessThanOrEqual(7 * 86_400_000);
+    expect(await row(page, 'January SMS Blast: weekly report').getByTestId('report-next').innerText()).toContain(`Monday, ${w.month} ${w.day}, ${w.year}`);
+
+    // Kept on the server: a reload lists both.
+    await page.reload();
+    await page.getByTestId('reports-open').click();
+    await row(page, 'Monthly overview').waitFor();
+    expect(await listed(page)).toEqual(['January SMS Blast: weekly report', 'Monthly overview']);
+    await page.setViewportSize(PHONE);
+    await page.waitForTimeout(500);
+    await page.screenshot({ path: join(SCREENSHOTS, 'analytics-reports-phone.png'), fullPage: true });
+    await axe(page, 'scheduled reports dialog (phone)');
+    await page.setViewportSize(DESKTOP);
+
+    // Cancelling asks once; "keep it" keeps it; "stop sending" removes it and its schedule.
+    await row(page, 'Monthly overview').getByRole('button', { name: 'Cancel Monthly overview' }).click();
+    await row(page, 'Monthly overview').getByRole('button', { name: 'Keep it' }).click();
+    expect(await listed(page)).toEqual(['January SMS Blast: weekly report', 'Monthly overview']);
+    await row(page, 'Monthly overview').getByRole('button', { name: 'Cancel Monthly overview' }).click();
+    await row(page, 'Monthly overview').getByTestId('report-cancel-confirm').click();
+    await expect.poll(() => listed(page)).toEqual(['January SMS Blast: weekly report']);
+    expect(await page.getByTestId('reports-status').innerText()).toBe('“Monthly overview” is cancelled: no more reports will be sent.');
+    expect((await mine()).map((s) => s.name)).toEqual(['January SMS Blast: weekly report']);
+    await expect(herald.deps.temporal.client.schedule.getHandle(reportScheduleId(overview!.id)).describe()).rejects.toBeInstanceOf(ScheduleNotFoundError);
+    expect((await herald.deps.temporal.client.schedule.getHandle(reportScheduleId(weekly.id)).describe()).scheduleId).toBe(reportScheduleId(weekly.id));
+
+    // Still cancelled after a reload.
+    await page.reload();
+    await page.getByTestId('reports-open').click();
+    await row(page, 'January SMS Blast: weekly report').waitFor();
+    expect(await listed(page)).toEqual(['January SMS Blast: weekly report']);
+  });
+
+  it('a viewer, who may not export, is offered no scheduled reports', async () => {
+    const page = await openAs('viewer', '/analytics');
+    await page.locator('[data-testid="kpi-revenue"]').waitFor();
+    expect(await page.getByTestId('reports-open').count()).toBe(0);
+    await page.goto(`${herald.baseUrl}/analytics/campaigns/${campaignId}`);
+    await page.locator('[data-testid="key-roi"]').waitFor();
+    expect(await page.getByTestId('reports-open').count()).toBe(0);
+  });
+});
