@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHerald } from './setup/harness.ts';
 import { as, createApiCompany, signIn, type ApiCompany } from './fixtures/api-world.ts';
 import { createApp } from '../api/app.ts';
+import { openEventStream, until } from './fixtures/sse.ts';
 
 let herald: Awaited<ReturnType<typeof startHerald>>;
 let app: ReturnType<typeof createApp>;
@@ -15,53 +16,7 @@ let rival: ApiCompany;
 let token: string;
 let rivalToken: string;
 
-interface SseEvent {
-  event: string;
-  data: Record<string, unknown>;
-  at: number;
-}
-
-async function openStream(bearer: string) {
-  const ctrl = new AbortController();
-  const res = await fetch(`${herald.baseUrl}/api/events`, { headers: { authorization: `Bearer ${bearer}` }, signal: ctrl.signal });
-  const events: SseEvent[] = [];
-  const reader = res.body!.getReader();
-  const decoder = new TextDecoder();
-  let buf = '';
-  void (async () => {
-    try {
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) return;
-        buf += decoder.decode(value, { stream: true });
-        let idx;
-        while ((idx = buf.indexOf('\n\n')) >= 0) {
-          const chunk = buf.slice(0, idx);
-          buf = buf.slice(idx + 2);
-          const e: Partial<SseEvent> = { at: Date.now() };
-          for (const line of chunk.split('\n')) {
-            if (line.startsWith('event: ')) e.event = line.slice(7);
-            else if (line.startsWith('data: ')) e.data = JSON.parse(line.slice(6));
-          }
-          if (e.event) events.push(e as SseEvent);
-        }
-      }
-    } catch {
-      /* aborted */
-    }
-  })();
-  return { events, close: () => ctrl.abort() };
-}
-
-async function until<T>(read: () => T | undefined, timeoutMs = 10_000): Promise<T> {
-  const start = Date.now();
-  for (;;) {
-    const v = read();
-    if (v !== undefined) return v;
-    if (Date.now() - start > timeoutMs) throw new Error('timed out waiting for an event');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const openStream = (bearer: string, headers: Record<string, string> = {}) => openEventStream(herald.baseUrl, bearer, headers);
 
 const sql = (text: string, params: unknown[]) => herald.deps.orm.em.getKnex().raw(text, params as never[]);
 

@@ -8,6 +8,7 @@ import WebSocket from 'ws';
 import { startHerald } from './setup/harness.ts';
 import { as, createApiCompany, signIn, type ApiCompany } from './fixtures/api-world.ts';
 import { createApp } from '../api/app.ts';
+import { openEventStream, until } from './fixtures/sse.ts';
 
 let herald: Awaited<ReturnType<typeof startHerald>>;
 let app: ReturnType<typeof createApp>;
@@ -24,55 +25,7 @@ const draft = (name: string) => ({
   endAt: new Date(Date.now() + 5 * 86_400_000).toISOString(),
 });
 
-interface SseEvent {
-  id?: string;
-  event: string;
-  data: Record<string, unknown>;
-}
-
-/** Opens the SSE stream over real HTTP and collects parsed events. */
-async function openStream(bearer: string, headers: Record<string, string> = {}) {
-  const ctrl = new AbortController();
-  const res = await fetch(`${herald.baseUrl}/api/events`, { headers: { authorization: `Bearer ${bearer}`, ...headers }, signal: ctrl.signal });
-  const events: SseEvent[] = [];
-  const reader = res.body!.getReader();
-  const decoder = new TextDecoder();
-  let buf = '';
-  void (async () => {
-    try {
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) return;
-        buf += decoder.decode(value, { stream: true });
-        let idx;
-        while ((idx = buf.indexOf('\n\n')) >= 0) {
-          const chunk = buf.slice(0, idx);
-          buf = buf.slice(idx + 2);
-          const e: Partial<SseEvent> = {};
-          for (const line of chunk.split('\n')) {
-            if (line.startsWith('id: ')) e.id = line.slice(4);
-            else if (line.startsWith('event: ')) e.event = line.slice(7);
-            else if (line.startsWith('data: ')) e.data = JSON.parse(line.slice(6));
-          }
-          if (e.event) events.push(e as SseEvent);
-        }
-      }
-    } catch {
-      /* aborted */
-    }
-  })();
-  return { status: res.status, contentType: res.headers.get('content-type'), events, close: () => ctrl.abort() };
-}
-
-async function until<T>(read: () => T | undefined, timeoutMs = 10_000): Promise<T> {
-  const start = Date.now();
-  for (;;) {
-    const v = read();
-    if (v !== undefined) return v;
-    if (Date.now() - start > timeoutMs) throw new Error('timed out waiting for an event');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const openStream = (bearer: string, headers: Record<string, string> = {}) => openEventStream(herald.baseUrl, bearer, headers);
 
 beforeAll(async () => {
   herald = await startHerald({ consoleDir: '/nonexistent' });
