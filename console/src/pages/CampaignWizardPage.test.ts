@@ -105,6 +105,7 @@ async function open(path: string): Promise<{ w: VueWrapper; router: Router }> {
       { path: '/campaigns/new', name: 'campaign-new', component: CampaignWizardPage },
       { path: '/campaigns/:id/edit', name: 'campaign-edit', component: CampaignWizardPage },
       { path: '/campaigns/:id', name: 'campaign', component: Stub },
+      { path: '/analytics/campaigns/:id', name: 'analytics-campaign', component: Stub },
     ],
   });
   await router.push(path);
@@ -318,5 +319,116 @@ describe('campaign wizard', () => {
     expect(keys).toHaveLength(2);
     expect(keys[0]).toMatch(/^wizard-[0-9a-f]{32}$/);
     expect(keys[1]).toBe(keys[0]);
+  });
+
+  it('sends the sender of the campaign’s channel and A/B variants with their split; a split the API refuses is shown on the content step', async () => {
+    handler = (c) => {
+      if (c.method !== 'PATCH') return undefined;
+      const variants = (c.body!.variants ?? []) as { split: number }[];
+      const total = variants.reduce((sum, v) => sum + v.split, 0);
+      if (variants.length && total !== 100) return { status: 422, body: { error: { code: 'validation_failed', message: '…', details: { issues: [{ field: 'variants', message: `the variants' splits must add up to 100 (they add up to ${total})` }] } } } };
+      return { status: 200, body: stored({ ...c.body, version: 4 }) };
+    };
+    const { w } = await open(`/campaigns/${ID}/edit?step=content`);
+    // E-mail asks for a from name, address and reply-to; no SMS sender.
+    expect(field(w, 'Sender number or name')).toBeUndefined();
+    await field(w, 'From name').find('input').setValue('Acme Offers');
+    await field(w, 'From address').find('input').setValue('offers@acme.test');
+    await field(w, 'Subject').find('input').setValue('Winter is here');
+    await click(w, 'Add an A/B test');
+    expect(w.find('[data-testid="variants-total"]').text()).toBe('Shares add up to 100%.');
+    await field(w, 'Share of variant A (%)').find('input').setValue('70');
+    await field(w, 'Subject, variant B').find('input').setValue('Last chance: winter is here');
+    expect(w.find('[data-testid="variants-total"]').text()).toBe('Shares add up to 120% — they must add up to 100%.');
+    await click(w, 'Next');
+
+    // The API's refusal is on the content step, in its words; the valid rest is saved without the variants.
+    expect(w.text()).toContain("A/B variants: the variants' splits must add up to 100 (they add up to 120)");
+    expect(stepButton(w, 'Content').text()).toContain('(has errors)');
+    expect(w.find('h2').text()).toContain('Step 3 of 6: Content');
+    const [refused, rest] = calls.filter((c) => c.method === 'PATCH');
+    expect(refused!.body!.variants).toEqual([
+      { key: 'A', split: 70 },
+      { key: 'B', split: 50, content: { email: { subject: 'Last chance: winter is here' } } },
+    ]);
+    expect(rest!.body).not.toHaveProperty('variants');
+    expect(rest!.body!.sender).toEqual({ fromName: 'Acme Offers', fromEmail: 'offers@acme.test' });
+
+    await field(w, 'Share of variant B (%)').find('input').setValue('30');
+    expect(w.find('[data-testid="variants-total"]').text()).toBe('Shares add up to 100%.');
+    await click(w, 'Next');
+    expect(w.find('h2').text()).toContain('Step 4 of 6: Schedule');
+    const last = calls.filter((c) => c.method === 'PATCH').at(-1)!;
+    expect(last.body).toMatchObject({
+      content: { email: { subject: 'Winter is here' } },
+      sender: { fromName: 'Acme Offers', fromEmail: 'offers@acme.test' },
+      variants: [
+        { key: 'A', split: 70 },
+        { key: 'B', split: 30, content: { email: { subject: 'Last chance: winter is here' } } },
+      ],
+    });
+  });
+
+  it('keeps a stored SMS sender and variants through an edit of something else', async () => {
+    const variants = [
+      { key: 'short', split: 40, content: { sms: { body: 'Sale ends today' } } },
+      { key: 'long', split: 60 },
+    ];
+    handler = (c) =>
+      c.method === 'GET' && c.path.startsWith(`/api/campaigns/${ID}`)
+        ? { status: 200, body: stored({ channel: 'sms', content: { sms: { body: 'Winter sale: 20% off' } }, sender: { smsFrom: 'ACME' }, variants }) }
+        : undefined;
+    const { w } = await open(`/campaigns/${ID}/edit?step=content`);
+    expect((field(w, 'Sender number or name').find('input').element as HTMLInputElement).value).toBe('ACME');
+    expect(field(w, 'From address')).toBeUndefined();
+    expect((field(w, 'Message, variant short').find('textarea').element as HTMLTextAreaElement).value).toBe('Sale ends today');
+    expect((field(w, 'Share of variant long (%)').find('input').element as HTMLInputElement).value).toBe('60');
+    await stepButton(w, 'Details').trigger('click');
+    await flushPromises();
+    await new Promise((r) => setTimeout(r, 0));
+    await field(w, 'Campaign name').find('input').setValue('Winter sale (SMS)');
+    await click(w, 'Next');
+    const patch = calls.find((c) => c.method === 'PATCH')!;
+    expect(patch.body).toMatchObject({ name: 'Winter sale (SMS)', sender: { smsFrom: 'ACME' }, variants });
+  });
+
+  it('creates a tracked-only campaign: no audience or content to fill in, and the review offers its daily figures instead of a submit', async () => {
+    session.profile!.permissions = [...session.profile!.permissions, 'revenue:write'];
+    const paid = stored({ name: 'Spring search ads', channel: 'paid_ads', version: 1 });
+    handler = (c) => {
+      if (c.method === 'POST' && c.path === '/api/campaigns') return { status: 201, body: paid };
+      if (c.method === 'GET' && c.path.startsWith(`/api/campaigns/${ID}`)) return { status: 200, body: paid };
+      return undefined;
+    };
+    const { w, router } = await open('/campaigns/new');
+    const channel = w.findAllComponents(VSelect).find((s) => s.props('label') === 'Channel')!;
+    expect((channel.props('items') as { title: string; value: string }[]).filter((i) => i.title.endsWith('(tracked, not sent)')).map((i) => i.value)).toEqual(['paid_ads', 'social', 'organic', 'direct_mail']);
+    await field(w, 'Campaign name').find('input').setValue('Spring search ads');
+    await channel.setValue('paid_ads');
+    await flushPromises();
+    expect(channel.text()).toContain('Herald sends nothing on this channel');
+    await click(w, 'Create draft and continue');
+
+    const post = calls.find((c) => c.method === 'POST' && c.path === '/api/campaigns')!;
+    expect(post.body).toMatchObject({ name: 'Spring search ads', channel: 'paid_ads', content: {}, sender: {}, variants: [] });
+    await vi.waitFor(() => expect(router.currentRoute.value.fullPath).toBe(`/campaigns/${ID}/edit?step=audience`));
+    await flushPromises();
+    expect(w.find('[data-testid="tracked-only"]').text()).toContain('A paid ads campaign is tracked, not sent');
+    // No rule builder: the contact fields are never asked for.
+    expect(calls.some((c) => c.path === '/api/segments/fields')).toBe(false);
+    await stepButton(w, 'Content').trigger('click');
+    await flushPromises();
+    await new Promise((r) => setTimeout(r, 0));
+    expect(w.find('[data-testid="tracked-only"]').exists()).toBe(true);
+    expect(field(w, 'Subject')).toBeUndefined();
+
+    await stepButton(w, 'Review and submit').trigger('click');
+    await flushPromises();
+    await new Promise((r) => setTimeout(r, 0));
+    expect(w.text()).not.toContain('Submit for approval');
+    expect(w.text()).toContain('A tracked campaign is not submitted');
+    const figures = w.findAll('a').find((a) => a.text() === 'Record its daily figures')!;
+    expect(figures.attributes('href')).toBe(`/analytics/campaigns/${ID}?tab=figures`);
+    expect(calls.some((c) => c.path.endsWith('/submit'))).toBe(false);
   });
 });

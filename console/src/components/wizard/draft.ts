@@ -4,6 +4,10 @@
  * validation issue.
  */
 import { instantToZoned, zonedToInstant } from './time-zone.ts';
+import { isTrackedChannel } from '../../../../domain/campaign-rules.ts';
+
+/** Paid ads, social, organic, direct mail: Herald tracks their figures but sends nothing, so there is no audience or content. */
+export const isTracked = (channel: string) => isTrackedChannel(channel);
 
 export const STEPS = [
   { key: 'details', title: 'Details' },
@@ -47,6 +51,31 @@ export const CHANNEL_FIELDS: Record<string, ContentField[]> = {
   ],
 };
 
+/** Who a message comes from, per channel (api/campaigns/schemas.ts SenderSchema). */
+export const SENDER_FIELDS: Record<string, { key: keyof WizardForm['sender']; label: string; hint: string }[]> = {
+  email: [
+    { key: 'fromName', label: 'From name', hint: 'The name inboxes show, e.g. "Acme Offers"' },
+    { key: 'fromEmail', label: 'From address', hint: 'An address of a domain your mail server may send for' },
+    { key: 'replyTo', label: 'Reply-to address (optional)', hint: 'Where replies go, when not to the from address' },
+  ],
+  sms: [{ key: 'smsFrom', label: 'Sender number or name', hint: 'E.164 number (+15551234567) or an approved alphanumeric name' }],
+  whatsapp: [{ key: 'smsFrom', label: 'Sender number', hint: 'The WhatsApp business number, E.164' }],
+};
+
+export interface VariantForm {
+  key: string;
+  /** Share of the audience in percent, as typed. */
+  split: string;
+  /** Fields that differ from the main content, for the campaign's channel; empty ones use the main content. */
+  content: Record<string, string>;
+}
+
+/** Two variants splitting the audience evenly, both starting as the main content. */
+export const abTest = (): VariantForm[] => [
+  { key: 'A', split: '50', content: {} },
+  { key: 'B', split: '50', content: {} },
+];
+
 export const PERSONAL_FIELDS = [
   { token: 'contact.first_name', label: 'First name' },
   { token: 'contact.last_name', label: 'Last name' },
@@ -74,6 +103,8 @@ export interface WizardForm {
   currency: string;
   targets: Record<TargetKey, string>;
   content: Record<string, Record<string, string>>;
+  sender: { fromName: string; fromEmail: string; replyTo: string; smsFrom: string };
+  variants: VariantForm[];
   audience: { mode: 'rules' | 'segment'; segmentId: string | null; rules: unknown };
 }
 
@@ -94,6 +125,8 @@ export function emptyForm(timeZone: string, currency: string, now = new Date()):
     currency,
     targets: { audienceSize: '', conversionRate: '', roi: '', leads: '', conversions: '' },
     content: {},
+    sender: { fromName: '', fromEmail: '', replyTo: '', smsFrom: '' },
+    variants: [],
     audience: { mode: 'rules', segmentId: null, rules: null },
   };
 }
@@ -110,6 +143,8 @@ interface StoredCampaign {
   budget: { amount: string; currency: string };
   targets: Record<TargetKey, string | number>;
   content: Record<string, unknown>;
+  sender?: Record<string, unknown>;
+  variants?: Record<string, unknown>[];
   audience: { segmentId: string | null; rules: unknown } | null;
 }
 
@@ -135,11 +170,18 @@ export function formFrom(c: StoredCampaign, timeZone: string): WizardForm {
     currency: c.budget.currency,
     targets: Object.fromEntries(TARGETS.map((k) => [k, target(k)])) as WizardForm['targets'],
     content,
+    sender: { fromName: str(c.sender?.fromName), fromEmail: str(c.sender?.fromEmail), replyTo: str(c.sender?.replyTo), smsFrom: str(c.sender?.smsFrom) },
+    variants: (c.variants ?? []).map((v) => {
+      const own = (v.content as Record<string, Record<string, unknown>> | undefined)?.[c.channel] ?? {};
+      return { key: str(v.key), split: str(v.split), content: Object.fromEntries(Object.entries(own).map(([k, x]) => [k, str(x)])) };
+    }),
     audience: c.audience?.segmentId ? { mode: 'segment', segmentId: c.audience.segmentId, rules: null } : { mode: 'rules', segmentId: null, rules: c.audience?.rules ?? null },
   };
 }
 
 const INTEGER = /^\d+$/;
+const str = (v: unknown) => (v === undefined || v === null ? '' : String(v));
+const filledOf = (fields: Record<string, string>) => Object.fromEntries(Object.entries(fields).filter(([, v]) => typeof v === 'string' && v.trim() !== ''));
 
 /** The body of a create or an edit: what the user filled in, unchanged where the API must judge it. */
 export function payloadOf(form: WizardForm, timeZone: string) {
@@ -150,7 +192,15 @@ export function payloadOf(form: WizardForm, timeZone: string) {
     // Counts are integers; rates are decimal strings. Anything else goes as typed, for the API to name.
     targets[k] = k === 'conversionRate' || k === 'roi' ? v : INTEGER.test(v) ? Number(v) : v;
   }
-  const filled = Object.fromEntries(Object.entries(form.content[form.channel] ?? {}).filter(([, v]) => v.trim() !== ''));
+  const filled = filledOf(form.content[form.channel] ?? {});
+  // Only the sender fields of the campaign's channel, and only those filled in (an empty one is "none").
+  const sender = Object.fromEntries((SENDER_FIELDS[form.channel] ?? []).map((f) => [f.key, form.sender[f.key].trim()]).filter(([, v]) => v !== ''));
+  const variants = form.variants.map((v) => {
+    const own = filledOf(v.content);
+    const split = v.split.trim();
+    // The split goes as typed when it is not a whole number: the API names the field.
+    return { key: v.key.trim(), split: INTEGER.test(split) ? Number(split) : split, ...(Object.keys(own).length ? { content: { [form.channel]: own } } : {}) };
+  });
   return {
     name: form.name,
     ...(form.code.trim() ? { code: form.code.trim() } : {}),
@@ -165,6 +215,8 @@ export function payloadOf(form: WizardForm, timeZone: string) {
     targets,
     // Only the campaign's own channel is sent: content typed for a channel it no longer uses is dropped.
     content: Object.keys(filled).length ? { [form.channel]: filled } : {},
+    sender,
+    variants,
     audience: form.audience.mode === 'segment' ? { segmentId: form.audience.segmentId, rules: null } : { segmentId: null, rules: form.audience.rules },
   };
 }
@@ -201,12 +253,19 @@ const FIELD_LABELS: Record<string, string> = {
   'targets.roi': 'Target ROI',
   'targets.leads': 'Target leads',
   'targets.conversions': 'Target conversions',
+  'sender.fromName': 'From name',
+  'sender.fromEmail': 'From address',
+  'sender.replyTo': 'Reply-to address',
+  'sender.smsFrom': 'Sender number',
+  variants: 'A/B variants',
 };
 
 /** A field the API named, as the form labels it ("content.email.subject" → "Subject"). */
 export function fieldLabel(field: string): string {
   if (FIELD_LABELS[field]) return FIELD_LABELS[field];
   if (field.startsWith('audience.rules')) return 'Audience rules';
+  const variant = /^variants\.(\d+)\.(key|split|content)/.exec(field);
+  if (variant) return `Variant ${Number(variant[1]) + 1} ${variant[2] === 'split' ? 'share' : variant[2] === 'key' ? 'name' : 'content'}`;
   const content = /^content\.(\w+)\.(\w+)/.exec(field);
   if (content) return CHANNEL_FIELDS[content[1]!]?.find((f) => f.key === content[2])?.label ?? field;
   return field.startsWith('content') ? 'Content' : field;
