@@ -4,7 +4,7 @@
  * PostgreSQL: the campaign overview puts every campaign on a timeline (a chart described in words,
  * with its table a key press away); from there an analyst drills into a campaign, to its
  * conversions one by one and to its recipients, filters each, reloads, and finds the same view —
- * the whole path is in the URL. A viewer, who may not read personal data, sees addresses masked.
+ * the whole path is in the URL. A campaign's page ranks its retailers and regions (seed 004). A viewer, who may not read personal data, sees addresses masked.
  * axe-core on each view; screenshots at desktop and phone width.
  */
 import { execFileSync } from 'node:child_process';
@@ -79,6 +79,12 @@ describe.skipIf(skip)(`campaign timeline and drill-down in Chromium${skip ? ' (s
               now() - interval '4 days', case when n <= 28 then now() - interval '4 days' + interval '5 seconds' end
          from (select k.*, row_number() over (order by k.email) as n from contacts k where k.company_id = ?) k`,
       [co.id, c.news.id, co.id],
+    );
+    // Two of them are retailers (seed 004), before any figure is counted for them.
+    await sql.raw(
+      `update contacts set attributes = attributes || jsonb_build_object('retailer', true, 'retailer_name', case email when 'c1@e2e-drill.example' then 'Cartier Rodeo Drive' else 'Betteridge NY' end)
+        where company_id = ? and email in ('c1@e2e-drill.example', 'c2@e2e-drill.example')`,
+      [co.id],
     );
     // Its conversions: two sales and a lead, from known contacts in their regions.
     await sql.raw(
@@ -213,6 +219,27 @@ describe.skipIf(skip)(`campaign timeline and drill-down in Chromium${skip ? ' (s
     await page.getByRole('button', { name: 'Go to page 2' }).click();
     await expect.poll(() => query(page)).toEqual({ preset: '90d', tab: 'recipients', page: '2' });
     await expect.poll(async () => (await rows(page, 'recipients')).map((r) => r[0])).toEqual(['26', '27', '28', '29', '30']);
+  });
+
+  it("a campaign's page ranks its retailers and its regions by attributed revenue (seed 004's campaign page)", async () => {
+    const page = await openAs('manager', `/analytics/campaigns/${c.news.id}?tab=retailers`);
+    await page.getByTestId('leaderboard-region').waitFor();
+    await page.getByTestId('leaderboard-retailer').waitFor();
+    // All time is the campaign's own days, up to its end (it has not ended yet).
+    expect(await page.getByTestId('breakdown-period').textContent()).toBe(`Figures for ${dayIn(c.news.start)} – ${dayIn(c.news.end)}.`);
+    expect((await rows(page, 'leaderboard-retailer')).map((r) => [r[0], r[1], r[2], r[7]])).toEqual([
+      ['1', 'Cartier Rodeo Drive', 'Central', '$1,500.00'],
+      ['2', 'Betteridge NY', 'West', '$250.50'],
+    ]);
+    expect((await rows(page, 'leaderboard-region')).map((r) => [r[1], r[4], r[6]])).toEqual([
+      ['Central', '0', '$1,500.00'],
+      ['West', '0', '$250.50'],
+      // The campaign's spend belongs to no region: it is listed, not spread over the others.
+      ['Not set', '0', '$0.00'],
+      ['East', '1', '$0.00'],
+    ]);
+    await axe(page, 'campaign retailers and regions');
+    await shots(page, 'campaign-retailers');
   });
 
   it('a viewer, who may not read personal data, sees recipients with their addresses masked', async () => {
