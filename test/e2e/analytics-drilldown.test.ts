@@ -4,7 +4,8 @@
  * PostgreSQL: the campaign overview puts every campaign on a timeline (a chart described in words,
  * with its table a key press away); from there an analyst drills into a campaign, to its
  * conversions one by one and to its recipients, filters each, reloads, and finds the same view —
- * the whole path is in the URL. A campaign's page ranks its retailers and regions (seed 004). A viewer, who may not read personal data, sees addresses masked.
+ * the whole path is in the URL. A campaign's page draws its engagement day by day and ranks its
+ * retailers and regions (seed 004). A viewer, who may not read personal data, sees addresses masked.
  * axe-core on each view; screenshots at desktop and phone width.
  */
 import { execFileSync } from 'node:child_process';
@@ -240,6 +241,18 @@ describe.skipIf(skip)(`campaign timeline and drill-down in Chromium${skip ? ' (s
     ]);
     await axe(page, 'campaign retailers and regions');
     await shots(page, 'campaign-retailers');
+  });
+
+  it("a campaign's engagement timeline shows the day it went out (seed 004)", async () => {
+    const page = await openAs('analyst', `/analytics/campaigns/${c.news.id}?tab=messages`);
+    const card = page.getByTestId('engagement-timeline');
+    await card.locator('.apexcharts-canvas').waitFor();
+    expect(await card.getByTestId('chart-description').textContent()).toContain('30 sent, 28 delivered, 0 opened and 0 clicked. Nobody has opened or clicked yet.');
+    await card.getByTestId('toggle-table').click();
+    const sent = (await rows(page, 'engagement-timeline')).filter((r) => r[1] !== '0');
+    expect(sent).toEqual([[dayIn(at(-4)), '30', '28', '0', '0', '0', '0']]);
+    await axe(page, 'engagement timeline');
+    await shots(page, 'campaign-engagement');
   });
 
   it('a viewer, who may not read personal data, sees recipients with their addresses masked', async () => {
