@@ -5,7 +5,8 @@
  * with its table a key press away); from there an analyst drills into a campaign, to its
  * conversions one by one and to its recipients, filters each, reloads, and finds the same view —
  * the whole path is in the URL. A campaign's page draws its engagement day by day and ranks its
- * retailers and regions (seed 004). A viewer, who may not read personal data, sees addresses masked.
+ * retailers and regions (seed 004); its own filter bar reads all time unless told otherwise. A
+ * viewer, who may not read personal data, sees addresses masked.
  * axe-core on each view; screenshots at desktop and phone width.
  */
 import { execFileSync } from 'node:child_process';
@@ -253,6 +254,23 @@ describe.skipIf(skip)(`campaign timeline and drill-down in Chromium${skip ? ' (s
     expect(sent).toEqual([[dayIn(at(-4)), '30', '28', '0', '0', '0', '0']]);
     await axe(page, 'engagement timeline');
     await shots(page, 'campaign-engagement');
+  });
+
+  it("a campaign's page has its own filter bar: all time by default, a period or region from the URL, each removable", async () => {
+    const page = await openAs('analyst', `/analytics/campaigns/${c.news.id}?preset=7d&region=East&tab=conversions`);
+    const key = (k: string) => page.locator(`[data-testid="key-${k}"] [data-testid="key-value"]`).innerText();
+    await page.getByTestId('conversion-list').waitFor();
+    // East has the lead and none of the sales.
+    expect([await key('leads'), await key('conversions')]).toEqual(['1', '0']);
+    expect(await page.getByTestId('campaign-period').locator('.v-select__selection').innerText()).toBe('Last 7 days');
+    expect(await page.getByTestId('conversion-unfiltered').isVisible()).toBe(true);
+    await axe(page, 'campaign filters');
+    await page.getByRole('button', { name: 'Remove Region: East' }).click();
+    await expect.poll(() => query(page)).toEqual({ preset: '7d', tab: 'conversions' });
+    await expect.poll(() => key('conversions')).toBe('2');
+    await pick(page, 'campaign-period', 'All time');
+    await expect.poll(() => query(page)).toEqual({ tab: 'conversions' });
+    await expect.poll(async () => (await page.locator('main header').innerText()).replace(/\s+/g, ' ')).toContain('figures all time');
   });
 
   it('a viewer, who may not read personal data, sees recipients with their addresses masked', async () => {
