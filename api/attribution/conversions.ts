@@ -15,10 +15,9 @@ import { parseInstant } from '../../domain/dates.ts';
 import { sqlOf } from '../../db/sql.ts';
 import type { ApiEnv } from '../context.ts';
 import { body, errors, InstantQuery, json, PageQuery, pageOf, router, secured, z } from '../openapi.ts';
-import { BoolQuery } from '../query-values.ts';
-import { iso } from '../query-values.ts';
-import { attributeAll, AttributionFields } from './attribute.ts';
-import { Amount, companyMoney, duplicateIssues, InstantField, moneyOf, Outcome, repeatConflict, sameInstant } from './facts.ts';
+import { BoolQuery, iso } from '../query-values.ts';
+import { AttributionFields } from './attribute.ts';
+import { Amount, duplicateIssues, InstantField, Outcome, recordFacts, sameInstant, attributedColumns, type AttributedRow, type FactKind } from './facts.ts';
 import { keyOrSecured } from './machine-auth.ts';
 
 export const BATCH_MAX = 1000;
@@ -119,10 +118,64 @@ async function rowsOf(em: EntityManager, companyId: string, ids: string[]): Prom
   return new Map(res.rows.map((r) => [r.external_id, r]));
 }
 
+type LeadMove = { external_id: string; lead_stage: string | null; quality_score: number | null; lead_source: string | null };
+
+/** The row written for a conversion. */
+interface ConversionRow extends AttributedRow {
+  type: string;
+  value: string;
+  currency: string;
+  product_category: string | null;
+  occurred_at: string;
+  source: string;
+  lead_source: string | null;
+  lead_stage: string | null;
+  quality_score: number | null;
+}
+
+const CONVERSIONS: FactKind<ConversionInput, ConversionRow, Row, LeadMove, ConversionDto> = {
+  kind: 'conversion',
+  insertSql: `insert into conversions (company_id, campaign_id, contact_id, recipient_id, channel, variant, region, type, value, currency, product_category, external_id, source,
+                              lead_source, lead_stage, quality_score, occurred_at)
+     select ?, x.campaign_id, x.contact_id, x.recipient_id, x.channel, x.variant, x.region, x.type, x.value, x.currency, x.product_category, x.external_id, x.source,
+            x.lead_source, x.lead_stage, x.quality_score, x.occurred_at
+       from jsonb_to_recordset(?::jsonb) as x(campaign_id uuid, contact_id uuid, recipient_id bigint, channel text, variant text, region text, type text, value numeric,
+                                             currency text, product_category text, external_id text, source text, lead_source text, lead_stage text, quality_score smallint,
+                                             occurred_at timestamptz)
+     on conflict (company_id, external_id) do nothing
+     returning external_id`,
+  valueOf: (x) => x.value ?? '0',
+  toRow: (x, a, money, company, now) => ({
+    external_id: x.externalId,
+    type: x.type,
+    value: money?.value ?? '0',
+    currency: money?.currency ?? company.currency,
+    product_category: x.productCategory ?? null,
+    occurred_at: (x.occurredAt ? parseInstant(x.occurredAt)! : now).toISOString(),
+    source: x.source ?? 'api',
+    ...attributedColumns(a),
+    lead_source: x.leadSource ?? null,
+    lead_stage: x.type === 'lead' ? (x.leadStage ?? 'new') : null,
+    quality_score: x.qualityScore ?? null,
+  }),
+  load: rowsOf,
+  // What a repeat leaves out it does not contradict; a lead may move on (stage, score, source).
+  compare: (x, row, s, differ) => {
+    if (s.type !== x.type) differ('type', s.type);
+    if (x.value !== undefined && Number(s.value) !== Number(row.value)) differ('value', s.value);
+    if (x.currency !== undefined && s.currency !== row.currency) differ('currency', s.currency);
+    if (x.productCategory !== undefined && s.product_category !== row.product_category) differ('productCategory', s.product_category);
+    if (x.occurredAt !== undefined && !sameInstant(s.occurred_at, row.occurred_at)) differ('occurredAt', iso(s.occurred_at));
+    if (x.type !== 'lead' || s.type !== 'lead') return undefined;
+    const next = { lead_stage: x.leadStage ?? s.lead_stage, quality_score: x.qualityScore ?? s.quality_score, lead_source: x.leadSource ?? s.lead_source };
+    return next.lead_stage !== s.lead_stage || next.quality_score !== s.quality_score || next.lead_source !== s.lead_source ? { external_id: x.externalId, ...next } : undefined;
+  },
+  applyMoves: (em, companyId, moves) => moveLeads(em, companyId, moves),
+  toDto,
+};
+
 /** Records a batch in one transaction: every item, or (on any invalid or conflicting one) none. */
 export async function recordConversions(c: Context<ApiEnv>, items: ConversionInput[], at: (i: number) => string): Promise<ConversionDto[]> {
-  const { companyId } = c.get('principal');
-  const deps = c.get('deps');
   const issues: FieldIssue[] = duplicateIssues(
     items.map((x) => x.externalId),
     at,
@@ -132,78 +185,10 @@ export async function recordConversions(c: Context<ApiEnv>, items: ConversionInp
       for (const f of ['leadSource', 'leadStage', 'qualityScore'] as const) if (x[f] !== undefined) issues.push({ field: `${at(i)}${f}`, message: `only a lead carries ${f} (this is a ${x.type})` });
     }
   });
-  if (issues.length > 0) throw new ValidationError(issues);
-
-  return c.get('em').transactional(async (tx) => {
-    const company = await companyMoney(tx, companyId);
-    const attribution = await attributeAll(tx, deps.config.trackingSecret, companyId, items, at);
-    const now = new Date();
-    const rows = items.map((x, i) => {
-      const a = attribution[i]!;
-      const money = moneyOf(x.value ?? '0', x.currency, a, company, at(i), issues);
-      return {
-        external_id: x.externalId,
-        type: x.type,
-        value: money?.value ?? '0',
-        currency: money?.currency ?? company.currency,
-        product_category: x.productCategory ?? null,
-        occurred_at: (x.occurredAt ? parseInstant(x.occurredAt)! : now).toISOString(),
-        source: x.source ?? 'api',
-        campaign_id: a.campaignId,
-        channel: a.channel,
-        variant: a.variant,
-        recipient_id: a.recipientId,
-        contact_id: a.contactId,
-        region: a.region,
-        lead_source: x.leadSource ?? null,
-        lead_stage: x.type === 'lead' ? (x.leadStage ?? 'new') : null,
-        quality_score: x.qualityScore ?? null,
-      };
-    });
-    if (issues.length > 0) throw new ValidationError(issues);
-
-    const inserted = await sqlOf(tx).raw<{ rows: { external_id: string }[] }>(
-      `insert into conversions (company_id, campaign_id, contact_id, recipient_id, channel, variant, region, type, value, currency, product_category, external_id, source,
-                                lead_source, lead_stage, quality_score, occurred_at)
-       select ?, x.campaign_id, x.contact_id, x.recipient_id, x.channel, x.variant, x.region, x.type, x.value, x.currency, x.product_category, x.external_id, x.source,
-              x.lead_source, x.lead_stage, x.quality_score, x.occurred_at
-         from jsonb_to_recordset(?::jsonb) as x(campaign_id uuid, contact_id uuid, recipient_id bigint, channel text, variant text, region text, type text, value numeric,
-                                               currency text, product_category text, external_id text, source text, lead_source text, lead_stage text, quality_score smallint,
-                                               occurred_at timestamptz)
-       on conflict (company_id, external_id) do nothing
-       returning external_id`,
-      [companyId, JSON.stringify(rows)],
-    );
-    const created = new Set(inserted.rows.map((r) => r.external_id));
-    const repeats = items.map((x, i) => ({ x, i, row: rows[i]! })).filter((r) => !created.has(r.x.externalId));
-    const stored = repeats.length > 0 ? await rowsOf(tx, companyId, repeats.map((r) => r.x.externalId)) : new Map<string, Row>();
-
-    // A repeat must state the same facts; what it leaves out it does not contradict.
-    const moves: { external_id: string; lead_stage: string | null; quality_score: number | null; lead_source: string | null }[] = [];
-    for (const { x, i, row } of repeats) {
-      const s = stored.get(x.externalId)!;
-      const differ = (field: string, was: unknown) => issues.push({ field: `${at(i)}${field}`, message: `differs from the stored ${JSON.stringify(was)}` });
-      if (s.type !== x.type) differ('type', s.type);
-      if (x.value !== undefined && Number(s.value) !== Number(row.value)) differ('value', s.value);
-      if (x.currency !== undefined && s.currency !== row.currency) differ('currency', s.currency);
-      if (x.productCategory !== undefined && s.product_category !== row.product_category) differ('productCategory', s.product_category);
-      if (x.occurredAt !== undefined && !sameInstant(s.occurred_at, row.occurred_at)) differ('occurredAt', iso(s.occurred_at));
-      if (row.campaign_id !== null && s.campaign_id !== row.campaign_id) differ(x.token ? 'token' : x.recipientId ? 'recipientId' : 'utmCampaign', `attributed to campaign ${s.campaign_id ?? 'none'}`);
-      if (x.type === 'lead' && s.type === 'lead') {
-        const next = { lead_stage: x.leadStage ?? s.lead_stage, quality_score: x.qualityScore ?? s.quality_score, lead_source: x.leadSource ?? s.lead_source };
-        if (next.lead_stage !== s.lead_stage || next.quality_score !== s.quality_score || next.lead_source !== s.lead_source) moves.push({ external_id: x.externalId, ...next });
-      }
-    }
-    if (issues.length > 0) throw repeatConflict('conversion', issues);
-    if (moves.length > 0) await moveLeads(tx, companyId, moves);
-
-    const all = await rowsOf(tx, companyId, items.map((x) => x.externalId));
-    const moved = new Set(moves.map((m) => m.external_id));
-    return items.map((x) => toDto(all.get(x.externalId)!, created.has(x.externalId) ? 'created' : moved.has(x.externalId) ? 'updated' : 'unchanged'));
-  });
+  return recordFacts(c, CONVERSIONS, items, at, issues);
 }
 
-async function moveLeads(em: EntityManager, companyId: string, moves: { external_id: string; lead_stage: string | null; quality_score: number | null; lead_source: string | null }[]) {
+async function moveLeads(em: EntityManager, companyId: string, moves: LeadMove[]): Promise<void> {
   await sqlOf(em).raw(
     `update conversions c set lead_stage = x.lead_stage, quality_score = x.quality_score, lead_source = x.lead_source, updated_at = now()
        from jsonb_to_recordset(?::jsonb) as x(external_id text, lead_stage text, quality_score smallint, lead_source text)

@@ -7,15 +7,14 @@ import { createRoute } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ORDER_STATUSES } from '../../db/entities/revenue.ts';
-import { ValidationError, type FieldIssue } from '../../domain/errors.ts';
 import { parseInstant } from '../../domain/dates.ts';
 import { sqlOf } from '../../db/sql.ts';
 import type { ApiEnv } from '../context.ts';
 import { body, errors, json, router, z } from '../openapi.ts';
 import { iso } from '../query-values.ts';
-import { attributeAll, AttributionFields } from './attribute.ts';
+import { AttributionFields } from './attribute.ts';
 import { BATCH_MAX } from './conversions.ts';
-import { Amount, companyMoney, duplicateIssues, InstantField, moneyOf, Outcome, repeatConflict, sameInstant } from './facts.ts';
+import { Amount, duplicateIssues, InstantField, Outcome, recordFacts, sameInstant, attributedColumns, type AttributedRow, type FactKind } from './facts.ts';
 import { keyOrSecured } from './machine-auth.ts';
 
 const OrderInput = z
@@ -101,79 +100,60 @@ async function rowsOf(em: EntityManager, companyId: string, ids: string[]): Prom
   return new Map(res.rows.map((r) => [r.external_id, r]));
 }
 
-export async function recordOrders(c: Context<ApiEnv>, items: OrderInput[], at: (i: number) => string): Promise<OrderDto[]> {
-  const { companyId } = c.get('principal');
-  const deps = c.get('deps');
-  const issues: FieldIssue[] = duplicateIssues(
-    items.map((x) => x.externalId),
-    at,
-  );
-  if (issues.length > 0) throw new ValidationError(issues);
-
-  return c.get('em').transactional(async (tx) => {
-    const company = await companyMoney(tx, companyId);
-    const attribution = await attributeAll(tx, deps.config.trackingSecret, companyId, items, at);
-    const now = new Date();
-    const rows = items.map((x, i) => {
-      const a = attribution[i]!;
-      const money = moneyOf(x.value, x.currency, a, company, at(i), issues);
-      return {
-        external_id: x.externalId,
-        order_value: money?.value ?? '0',
-        currency: money?.currency ?? company.currency,
-        product_count: x.productCount ?? 1,
-        product_category: x.productCategory ?? null,
-        status: x.status ?? 'completed',
-        ordered_at: (x.orderedAt ? parseInstant(x.orderedAt)! : now).toISOString(),
-        attributed_to_message: a.recipientId !== null,
-        campaign_id: a.campaignId,
-        channel: a.channel,
-        variant: a.variant,
-        recipient_id: a.recipientId,
-        contact_id: a.contactId,
-        region: a.region,
-      };
-    });
-    if (issues.length > 0) throw new ValidationError(issues);
-
-    const inserted = await sqlOf(tx).raw<{ rows: { external_id: string }[] }>(
-      `insert into orders (company_id, campaign_id, contact_id, recipient_id, channel, variant, region, external_id, order_value, currency, product_count, product_category,
-                           status, attributed_to_message, ordered_at)
-       select ?, x.campaign_id, x.contact_id, x.recipient_id, x.channel, x.variant, x.region, x.external_id, x.order_value, x.currency, x.product_count, x.product_category,
-              x.status, x.attributed_to_message, x.ordered_at
-         from jsonb_to_recordset(?::jsonb) as x(campaign_id uuid, contact_id uuid, recipient_id bigint, channel text, variant text, region text, external_id text,
-                                               order_value numeric, currency text, product_count int, product_category text, status text, attributed_to_message boolean,
-                                               ordered_at timestamptz)
-       on conflict (company_id, external_id) do nothing
-       returning external_id`,
-      [companyId, JSON.stringify(rows)],
+const ORDERS: FactKind<OrderInput, OrderRow, Row, { external_id: string; status: string }, OrderDto> = {
+  kind: 'order',
+  insertSql: `insert into orders (company_id, campaign_id, contact_id, recipient_id, channel, variant, region, external_id, order_value, currency, product_count, product_category,
+                         status, attributed_to_message, ordered_at)
+     select ?, x.campaign_id, x.contact_id, x.recipient_id, x.channel, x.variant, x.region, x.external_id, x.order_value, x.currency, x.product_count, x.product_category,
+            x.status, x.attributed_to_message, x.ordered_at
+       from jsonb_to_recordset(?::jsonb) as x(campaign_id uuid, contact_id uuid, recipient_id bigint, channel text, variant text, region text, external_id text,
+                                             order_value numeric, currency text, product_count int, product_category text, status text, attributed_to_message boolean,
+                                             ordered_at timestamptz)
+     on conflict (company_id, external_id) do nothing
+     returning external_id`,
+  valueOf: (x) => x.value,
+  toRow: (x, a, money, company, now) => ({
+    external_id: x.externalId,
+    order_value: money?.value ?? '0',
+    currency: money?.currency ?? company.currency,
+    product_count: x.productCount ?? 1,
+    product_category: x.productCategory ?? null,
+    status: x.status ?? 'completed',
+    ordered_at: (x.orderedAt ? parseInstant(x.orderedAt)! : now).toISOString(),
+    attributed_to_message: a.recipientId !== null,
+    ...attributedColumns(a),
+  }),
+  load: rowsOf,
+  compare: (x, row, s, differ) => {
+    if (Number(s.order_value) !== Number(row.order_value)) differ('value', s.order_value);
+    if (x.currency !== undefined && s.currency !== row.currency) differ('currency', s.currency);
+    if (x.productCount !== undefined && s.product_count !== row.product_count) differ('productCount', s.product_count);
+    if (x.productCategory !== undefined && s.product_category !== row.product_category) differ('productCategory', s.product_category);
+    if (x.orderedAt !== undefined && !sameInstant(s.ordered_at, row.ordered_at)) differ('orderedAt', iso(s.ordered_at));
+    return x.status !== undefined && x.status !== s.status ? { external_id: x.externalId, status: x.status } : undefined;
+  },
+  applyMoves: async (em, companyId, moves) => {
+    await sqlOf(em).raw(
+      `update orders o set status = x.status from jsonb_to_recordset(?::jsonb) as x(external_id text, status text) where o.company_id = ? and o.external_id = x.external_id`,
+      [JSON.stringify(moves), companyId],
     );
-    const created = new Set(inserted.rows.map((r) => r.external_id));
-    const repeats = items.map((x, i) => ({ x, i, row: rows[i]! })).filter((r) => !created.has(r.x.externalId));
-    const stored = repeats.length > 0 ? await rowsOf(tx, companyId, repeats.map((r) => r.x.externalId)) : new Map<string, Row>();
-    const moves: { external_id: string; status: string }[] = [];
-    for (const { x, i, row } of repeats) {
-      const s = stored.get(x.externalId)!;
-      const differ = (field: string, was: unknown) => issues.push({ field: `${at(i)}${field}`, message: `differs from the stored ${JSON.stringify(was)}` });
-      if (Number(s.order_value) !== Number(row.order_value)) differ('value', s.order_value);
-      if (x.currency !== undefined && s.currency !== row.currency) differ('currency', s.currency);
-      if (x.productCount !== undefined && s.product_count !== row.product_count) differ('productCount', s.product_count);
-      if (x.productCategory !== undefined && s.product_category !== row.product_category) differ('productCategory', s.product_category);
-      if (x.orderedAt !== undefined && !sameInstant(s.ordered_at, row.ordered_at)) differ('orderedAt', iso(s.ordered_at));
-      if (row.campaign_id !== null && s.campaign_id !== row.campaign_id) differ(x.token ? 'token' : x.recipientId ? 'recipientId' : 'utmCampaign', `attributed to campaign ${s.campaign_id ?? 'none'}`);
-      if (x.status !== undefined && x.status !== s.status) moves.push({ external_id: x.externalId, status: x.status });
-    }
-    if (issues.length > 0) throw repeatConflict('order', issues);
-    if (moves.length > 0) {
-      await sqlOf(tx).raw(
-        `update orders o set status = x.status from jsonb_to_recordset(?::jsonb) as x(external_id text, status text) where o.company_id = ? and o.external_id = x.external_id`,
-        [JSON.stringify(moves), companyId],
-      );
-    }
-    const all = await rowsOf(tx, companyId, items.map((x) => x.externalId));
-    const moved = new Set(moves.map((m) => m.external_id));
-    return items.map((x) => toDto(all.get(x.externalId)!, created.has(x.externalId) ? 'created' : moved.has(x.externalId) ? 'updated' : 'unchanged'));
-  });
+  },
+  toDto,
+};
+
+/** The row written for an order. */
+interface OrderRow extends AttributedRow {
+  order_value: string;
+  currency: string;
+  product_count: number;
+  product_category: string | null;
+  status: string;
+  ordered_at: string;
+  attributed_to_message: boolean;
+}
+
+export async function recordOrders(c: Context<ApiEnv>, items: OrderInput[], at: (i: number) => string): Promise<OrderDto[]> {
+  return recordFacts(c, ORDERS, items, at, duplicateIssues(items.map((x) => x.externalId), at));
 }
 
 export function orderRoutes() {
