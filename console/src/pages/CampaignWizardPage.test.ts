@@ -335,6 +335,7 @@ describe('campaign wizard', () => {
     await field(w, 'From name').find('input').setValue('Acme Offers');
     await field(w, 'From address').find('input').setValue('offers@acme.test');
     await field(w, 'Subject').find('input').setValue('Winter is here');
+    await field(w, 'HTML body').find('textarea').setValue('<p>Hi</p>');
     await click(w, 'Add an A/B test');
     expect(w.find('[data-testid="variants-total"]').text()).toBe('Shares add up to 100%.');
     await field(w, 'Share of variant A (%)').find('input').setValue('70');
@@ -347,9 +348,10 @@ describe('campaign wizard', () => {
     expect(stepButton(w, 'Content').text()).toContain('(has errors)');
     expect(w.find('h2').text()).toContain('Step 3 of 6: Content');
     const [refused, rest] = calls.filter((c) => c.method === 'PATCH');
+    // B sets only its subject; the API wants a variant's e-mail whole, so the rest is the main content's.
     expect(refused!.body!.variants).toEqual([
       { key: 'A', split: 70 },
-      { key: 'B', split: 50, content: { email: { subject: 'Last chance: winter is here' } } },
+      { key: 'B', split: 50, content: { email: { subject: 'Last chance: winter is here', html: '<p>Hi</p>' } } },
     ]);
     expect(rest!.body).not.toHaveProperty('variants');
     expect(rest!.body!.sender).toEqual({ fromName: 'Acme Offers', fromEmail: 'offers@acme.test' });
@@ -360,11 +362,11 @@ describe('campaign wizard', () => {
     expect(w.find('h2').text()).toContain('Step 4 of 6: Schedule');
     const last = calls.filter((c) => c.method === 'PATCH').at(-1)!;
     expect(last.body).toMatchObject({
-      content: { email: { subject: 'Winter is here' } },
+      content: { email: { subject: 'Winter is here', html: '<p>Hi</p>' } },
       sender: { fromName: 'Acme Offers', fromEmail: 'offers@acme.test' },
       variants: [
         { key: 'A', split: 70 },
-        { key: 'B', split: 30, content: { email: { subject: 'Last chance: winter is here' } } },
+        { key: 'B', split: 30, content: { email: { subject: 'Last chance: winter is here', html: '<p>Hi</p>' } } },
       ],
     });
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { attributeKeys, emptyForm, fieldLabel, payloadOf, stepOf } from './draft.ts';
+import { attributeKeys, emptyForm, fieldLabel, formFrom, payloadOf, stepOf } from './draft.ts';
 
 describe('wizard draft', () => {
   it('sends what the user typed: counts as numbers, rates as decimal strings, only the campaign channel’s filled-in content', () => {
@@ -36,5 +36,25 @@ describe('wizard draft', () => {
     const rules = { all: [{ field: 'attributes.tier', op: '=', value: 'gold' }, { not: { any: [{ field: 'region', op: '=', value: 'East' }, { field: 'attributes.lifting_mt', op: '>', value: 100 }] } }] };
     expect(attributeKeys(rules)).toEqual(['lifting_mt', 'tier']);
     expect(attributeKeys(null)).toEqual([]);
+  });
+
+  it('shows a variant’s copy of the main content as empty ("as in the main message") and sends it whole again', () => {
+    const stored = {
+      name: 'Spring', code: 'CMP-1', description: null, type: 'promotional', category: null, channel: 'email',
+      startAt: '2026-04-01T07:00:00.000Z', endAt: '2026-04-08T07:00:00.000Z', budget: { amount: '0.00', currency: 'EUR' },
+      targets: { audienceSize: 0, conversionRate: '0', roi: '0', leads: 0, conversions: 0 },
+      content: { email: { subject: 'Spring is here', html: '<p>Hi</p>' } },
+      sender: { fromName: 'Acme', fromEmail: 'news@acme.test' },
+      variants: [{ key: 'A', split: 50 }, { key: 'B', split: 50, content: { email: { subject: 'Last chance', html: '<p>Hi</p>' } } }],
+      audience: null,
+    };
+    const form = formFrom(stored, 'Europe/Paris');
+    expect(form.variants).toEqual([{ key: 'A', split: '50', content: {} }, { key: 'B', split: '50', content: { subject: 'Last chance' } }]);
+    expect(form.sender).toEqual({ fromName: 'Acme', fromEmail: 'news@acme.test', replyTo: '', smsFrom: '' });
+    // The main HTML changes: B, which never set its own, follows it.
+    form.content.email!.html = '<p>Hello</p>';
+    const body = payloadOf(form, 'Europe/Paris');
+    expect(body.variants).toEqual([{ key: 'A', split: 50 }, { key: 'B', split: 50, content: { email: { subject: 'Last chance', html: '<p>Hello</p>' } } }]);
+    expect(body.sender).toEqual({ fromName: 'Acme', fromEmail: 'news@acme.test' });
   });
 });

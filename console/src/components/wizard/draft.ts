@@ -173,7 +173,10 @@ export function formFrom(c: StoredCampaign, timeZone: string): WizardForm {
     sender: { fromName: str(c.sender?.fromName), fromEmail: str(c.sender?.fromEmail), replyTo: str(c.sender?.replyTo), smsFrom: str(c.sender?.smsFrom) },
     variants: (c.variants ?? []).map((v) => {
       const own = (v.content as Record<string, Record<string, unknown>> | undefined)?.[c.channel] ?? {};
-      return { key: str(v.key), split: str(v.split), content: Object.fromEntries(Object.entries(own).map(([k, x]) => [k, str(x)])) };
+      const main = content[c.channel] ?? {};
+      // A field saved as a copy of the main content shows empty again: "as in the main message".
+      const differs = Object.entries(own).filter(([k, x]) => str(x) !== (main[k] ?? ''));
+      return { key: str(v.key), split: str(v.split), content: Object.fromEntries(differs.map(([k, x]) => [k, str(x)])) };
     }),
     audience: c.audience?.segmentId ? { mode: 'segment', segmentId: c.audience.segmentId, rules: null } : { mode: 'rules', segmentId: null, rules: c.audience?.rules ?? null },
   };
@@ -196,7 +199,10 @@ export function payloadOf(form: WizardForm, timeZone: string) {
   // Only the sender fields of the campaign's channel, and only those filled in (an empty one is "none").
   const sender = Object.fromEntries((SENDER_FIELDS[form.channel] ?? []).map((f) => [f.key, form.sender[f.key].trim()]).filter(([, v]) => v !== ''));
   const variants = form.variants.map((v) => {
-    const own = filledOf(v.content);
+    // The API wants a variant's content whole (an e-mail needs its subject and HTML): what the
+    // variant leaves empty is the main content's.
+    const changed = filledOf(v.content);
+    const own = Object.keys(changed).length ? { ...filled, ...changed } : {};
     const split = v.split.trim();
     // The split goes as typed when it is not a whole number: the API names the field.
     return { key: v.key.trim(), split: INTEGER.test(split) ? Number(split) : split, ...(Object.keys(own).length ? { content: { [form.channel]: own } } : {}) };
