@@ -10,7 +10,7 @@
  * axe-core on each view; screenshots at desktop and phone width.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -55,10 +55,14 @@ describe.skipIf(skip)(`campaign timeline and drill-down in Chromium${skip ? ' (s
     return res.rows[0]!.id;
   }
 
+  /** A console built for this run only, removed afterwards. */
+  let builtDir: string | undefined;
+
   beforeAll(async () => {
     let consoleDir = CONSOLE_DIST;
     if (!process.env.CI || !existsSync(join(CONSOLE_DIST, 'index.html'))) {
       consoleDir = join(tmpdir(), `herald-drill-console-${process.pid}`);
+      builtDir = consoleDir;
       execFileSync('npx', ['vite', 'build', '--config', 'console/vite.config.ts', '--outDir', consoleDir, '--emptyOutDir'], { cwd: PROJECT_ROOT, stdio: 'pipe' });
     }
     mkdirSync(SCREENSHOTS, { recursive: true });
@@ -102,6 +106,7 @@ describe.skipIf(skip)(`campaign timeline and drill-down in Chromium${skip ? ' (s
   afterAll(async () => {
     await browser?.close();
     await herald?.close();
+    if (builtDir) rmSync(builtDir, { recursive: true, force: true });
   });
 
   afterEach(async () => {
@@ -237,7 +242,7 @@ describe.skipIf(skip)(`campaign timeline and drill-down in Chromium${skip ? ' (s
       ['Central', '0', '$1,500.00'],
       ['West', '0', '$250.50'],
       // The campaign's spend belongs to no region: it is listed, not spread over the others.
-      ['Not set', '0', '$0.00'],
+      ['No region', '0', '$0.00'],
       ['East', '1', '$0.00'],
     ]);
     await axe(page, 'campaign retailers and regions');

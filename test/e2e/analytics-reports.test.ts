@@ -8,7 +8,7 @@
  * axe-core on the open dialog at desktop and phone width; screenshots of both.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -63,10 +63,14 @@ describe.skipIf(skip)(`report subscriptions in Chromium${skip ? ' (skipped: chro
   let campaignId = '';
   const opened: { page: Page; errors: string[] }[] = [];
 
+  /** A console built for this run only, removed afterwards. */
+  let builtDir: string | undefined;
+
   beforeAll(async () => {
     let consoleDir = CONSOLE_DIST;
     if (!process.env.CI || !existsSync(join(CONSOLE_DIST, 'index.html'))) {
       consoleDir = join(tmpdir(), `herald-reports-console-${process.pid}`);
+      builtDir = consoleDir;
       execFileSync('npx', ['vite', 'build', '--config', 'console/vite.config.ts', '--outDir', consoleDir, '--emptyOutDir'], { cwd: PROJECT_ROOT, stdio: 'pipe' });
     }
     mkdirSync(SCREENSHOTS, { recursive: true });
@@ -92,6 +96,7 @@ describe.skipIf(skip)(`report subscriptions in Chromium${skip ? ' (skipped: chro
     for (const s of left ?? []) await analyst.delete(`/api/reports/subscriptions/${s.id}`);
     await browser?.close();
     await herald?.close();
+    if (builtDir) rmSync(builtDir, { recursive: true, force: true });
   });
 
   afterEach(async () => {
