@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { createTestDatabase, type TestDatabase } from './setup/db.ts';
 import { CompanySchema, ContactSchema } from '../db/entities/index.ts';
-import { countAudience, sampleAudience } from '../db/repositories/segments.ts';
+import { countAudience, previewAudience, sampleAudience } from '../db/repositories/segments.ts';
 import { DEALER_RULE } from '../db/seed/demo-data.ts';
 import { DEMO_COMPANY_SLUG, SECOND_COMPANY_SLUG, seedDemo } from '../db/seed/demo.ts';
 import { forkForCompany } from '../db/tenant.ts';
@@ -143,5 +143,27 @@ describe('sampleAudience', () => {
   it('refuses a limit outside 1..50', async () => {
     await expect(sampleAudience(db.orm.em.fork(), acme, null, 0)).rejects.toThrow(RangeError);
     await expect(sampleAudience(db.orm.em.fork(), acme, null, 51)).rejects.toThrow(RangeError);
+  });
+});
+
+describe('previewAudience', () => {
+  it('answers the same count and the same kind of sample as countAudience and sampleAudience, in one statement', async () => {
+    const preview = await previewAudience(db.orm.em.fork(), acme, DEALER_RULE, 5);
+    expect(preview.count).toBe(1_090);
+    expect(preview.count).toBe(await count(acme, DEALER_RULE));
+    expect(preview.sample).toHaveLength(5);
+    const ids = preview.sample.map((c) => c.id);
+    const sampled = await sampleAudience(db.orm.em.fork(), acme, { field: 'email', op: 'in', value: preview.sample.map((c) => c.email!) }, 5);
+    // Field for field what sampleAudience returns for the same contacts (attributes as objects, names camel-cased).
+    expect([...preview.sample].sort((a, b) => a.id.localeCompare(b.id))).toEqual([...sampled].sort((a, b) => a.id.localeCompare(b.id)));
+    for (const c of preview.sample) expect(c.attributes.lifting_mt as number).toBeGreaterThan(100);
+    const owners = await sql.query<{ company_id: string }>('select distinct company_id from contacts where id = any($1::uuid[])', [ids]);
+    expect(owners.rows).toEqual([{ company_id: acme }]);
+  });
+
+  it('answers 0 and an empty sample for another company, and refuses a limit outside 1..50', async () => {
+    const east: SegmentRule = { all: [{ field: 'attributes.retailer', op: '=', value: true }, { field: 'region', op: '=', value: 'East' }] };
+    expect(await previewAudience(db.orm.em.fork(), acme, east, 50)).toEqual({ count: 0, sample: [] });
+    await expect(previewAudience(db.orm.em.fork(), acme, null, 0)).rejects.toThrow(RangeError);
   });
 });

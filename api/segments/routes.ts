@@ -3,7 +3,7 @@ import { createRoute } from '@hono/zod-openapi';
 import type { AppDeps } from '../deps.ts';
 import { audit } from '../audit.ts';
 import { body, errors, IdParam, json, router, secured } from '../openapi.ts';
-import { countAudience, sampleAudience } from '../../db/repositories/segments.ts';
+import { previewAudience } from '../../db/repositories/segments.ts';
 import { ValidationError } from '../../domain/errors.ts';
 import { maskContact } from '../../domain/masking.ts';
 import { can } from '../../domain/permissions.ts';
@@ -125,9 +125,7 @@ export function segmentRoutes(deps: AppDeps) {
       const issues = rules === null ? [] : segmentIssues(rules, { path: 'rules' });
       if (issues.length) throw new ValidationError(issues, 'invalid_segment');
       const countedAt = new Date();
-      const [count, sample] = await withinTimeout(() =>
-        Promise.all([countAudience(em, caller.companyId, rules), sampleAudience(em, caller.companyId, rules, input.sampleSize)]),
-      );
+      const { count, sample } = await withinTimeout(() => previewAudience(em, caller.companyId, rules, input.sampleSize));
       // A cached figure for the list, not a change anyone made: not audited.
       if (input.segmentId !== undefined) await saveCount(em, caller.companyId, input.segmentId, count, countedAt);
       const masked = !can(caller.role, 'pii:read');
