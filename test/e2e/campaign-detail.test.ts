@@ -211,7 +211,7 @@ describe.skipIf(skip)(`campaign detail tabs in Chromium${skip ? ` (skipped: ${CH
     const page = await openAs('manager', `/campaigns/${id}`);
     await page.getByRole('heading', { level: 1, name: 'Spring teaser' }).waitFor();
     // The manager does not read workflows: no workflow tab for them.
-    expect(await page.getByRole('tab').allInnerTexts()).toEqual(['OVERVIEW', 'CONTENT']);
+    expect(await page.getByRole('tab').allInnerTexts()).toEqual(['OVERVIEW', 'CONTENT', 'AUDIT']);
     await page.getByRole('tab', { name: 'Content' }).click();
     await page.waitForURL(/tab=content/);
 
@@ -240,6 +240,20 @@ describe.skipIf(skip)(`campaign detail tabs in Chromium${skip ? ` (skipped: ${CH
     expect(mail!.raw).toMatch(/^Subject: \[TEST\] Last chance, Manager$/m);
     expect(mail!.raw).toContain('Only today, Manager.');
     expect(mail!.raw).toMatch(new RegExp(`^To: ${co.users.manager.email.replace(/\./g, '\\.')}`, 'm'));
+
+    // The audit tab says who did what, an edit as before → after.
+    const version = (await manager.get(`/api/campaigns/${id}`)).body.version as number;
+    expect((await manager.patch(`/api/campaigns/${id}`, { description: 'For the spring list' }, { 'if-match': `"${version}"` })).status).toBe(200);
+    await page.getByRole('tab', { name: 'Audit' }).click();
+    const trail = page.getByRole('list', { name: 'Audit entries' });
+    const edited = trail.locator('[data-action="campaign.updated"]');
+    await edited.waitFor();
+    expect(await edited.innerText()).toMatch(/^Edited by Manager of e2e-detail, [\s\S]*description\s+none → For the spring list/);
+    expect(await trail.locator('[data-action="campaign.test_sent"]').innerText()).toContain(`Test sent by Manager of e2e-detail`);
+    expect(await trail.locator('[data-action="campaign.test_sent"]').innerText()).toContain(co.users.manager.email);
+    expect(await trail.locator('[data-action="campaign.created"]').innerText()).toMatch(/^Created by Manager of e2e-detail/);
+    await axe(page, 'campaign audit tab');
+    await shots(page, 'campaign-audit');
 
     // A viewer reads the preview but has no test send.
     const viewer = await openAs('viewer', `/campaigns/${id}?tab=content`);
