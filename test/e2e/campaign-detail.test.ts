@@ -199,6 +199,13 @@ describe.skipIf(skip)(`campaign detail tabs in Chromium${skip ? ` (skipped: ${CH
     await page.getByRole('tab', { name: 'Overview' }).click();
     await expect.poll(() => page.locator('[data-count="sent"]').innerText()).toBe(String(CONTACTS));
     expect(await page.locator('[data-count="failed"]').innerText()).toBe('0');
+
+    // The audience tab: everyone, counted now and as snapshotted when sending started.
+    await page.getByRole('tab', { name: 'Audience' }).click();
+    await page.getByTestId('audience-now').getByText(`${CONTACTS} contacts`).waitFor();
+    expect(await page.getByTestId('audience-snapshot').innerText()).toBe(`${CONTACTS} contacts (the audience this campaign sends to)`);
+    expect(await page.getByRole('list', { name: 'Sample of matching contacts' }).getByRole('listitem').count()).toBe(5);
+    await axe(page, 'campaign audience tab');
   });
 
   it('a manager previews the content per variant in a sandboxed frame and sends a test to themselves: it arrives at the SMTP sink addressed to them', async () => {
@@ -211,7 +218,7 @@ describe.skipIf(skip)(`campaign detail tabs in Chromium${skip ? ` (skipped: ${CH
     const page = await openAs('manager', `/campaigns/${id}`);
     await page.getByRole('heading', { level: 1, name: 'Spring teaser' }).waitFor();
     // The manager does not read workflows: no workflow tab for them.
-    expect(await page.getByRole('tab').allInnerTexts()).toEqual(['OVERVIEW', 'CONTENT', 'AUDIT']);
+    expect(await page.getByRole('tab').allInnerTexts()).toEqual(['OVERVIEW', 'CONTENT', 'AUDIENCE', 'AUDIT']);
     await page.getByRole('tab', { name: 'Content' }).click();
     await page.waitForURL(/tab=content/);
 
