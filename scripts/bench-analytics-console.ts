@@ -1,0 +1,408 @@
+/// <reference lib="dom" />
+/**
+ * `npm run bench:analytics-console [-- --events 10000000 --campaigns 1000 --runs 5 --skip-build]`
+ * (run it as `flock /tmp/herald-bench.lock npm run bench:analytics-console`: never two benchmarks at once)
+ *
+ * The analytics dashboard's time to interactive after sign-in (issue 9: "the dashboard of a company
+ * with 1 000 campaigns and 10 M events is interactive in under 1 s after sign-in on this machine (it
+ * reads rollups, never raw events)"), in Debian's Chromium driven by playwright-core, against the
+ * real API process on the embedded stack (scripts/lib/api-stack.ts) serving the console built from
+ * this checkout:
+ *   dashboard  an analyst of a company with `--events` message events over `--campaigns` campaigns
+ *              (bench/analytics-data.ts, the data set of bench:analytics: written into the real fact
+ *              tables, the rollups built by the real triggers; the generation time is printed) signs
+ *              in and lands on /analytics. The data is dated so that it ends today: it spans the
+ *              last 105 days, so the dashboard's default period (the last 30 days) and the previous
+ *              30 days it is compared with are both full.
+ *   baseline   the same dashboard, same sign-in, for an analyst of a company with no campaign and no
+ *              event: everything but the data and the charts (shell, route chunks, session, layout,
+ *              the five analytics calls over empty rollups; it draws no chart, so it never loads
+ *              ApexCharts' chunk)
+ * Each run is a fresh browser context (cold cache, no session), the two interleaved, after one
+ * uncounted warm-up of each. Measured in the page, from the click on "Sign in" (a capture listener
+ * installed before the page loads), what "interactive" means here:
+ *   KPIs       the KPI cards show their figures (MutationObserver: the "Messages sent" card has a value)
+ *   chart      the first chart widget, "Trends over time", is drawn: ApexCharts' SVG holds its series
+ *              (the baseline has nothing to draw: its empty-state sentence instead of "Loading…")
+ *   clickable  the "Revenue" KPI card's drill-down link (to the campaigns behind the figure) passes
+ *              Playwright's actionability checks (visible, stable, enabled, receives the click); the
+ *              time is read in the page right after, so it is late by one round trip to the browser
+ *   interactive  the latest of KPIs, chart and clickable: the figure the issue's "under 1 s" is about
+ *   all widgets  every widget shows its content: the three charts drawn (or their empty state), the
+ *              performers and recommendations lists loaded (reported, not part of "interactive")
+ *   API        the slowest of the dashboard's five analytics calls (summary, timeseries, channels,
+ *              rankings, heatmap; they run in parallel), the browser's own timing (Resource Timing)
+ * Verified before any figure is printed, in every run: the KPI cards "Active campaigns", "Messages
+ * sent", "Leads", "Conversions" and "Revenue" show what a plain GROUP BY over the fact tables
+ * (db/repositories/analytics-raw.ts, never the rollups) gives for the period on screen; the
+ * baseline shows zeros and its empty charts. Prints min and median per figure, CPU seconds per
+ * process over the measured runs, and the JavaScript the dashboard loads (gzipped sizes of the files
+ * in console/dist/assets: what the browser fetched before and after the sign-in click), with each
+ * analytics route's own chunks (static import closure of the route's chunk outside the entry, and the
+ * chunks it imports lazily, i.e. ApexCharts).
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { gzipSync } from 'node:zlib';
+import pg from 'pg';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { rawFacts } from '../db/repositories/analytics-raw.ts';
+import { hashPassword } from '../domain/password.ts';
+import { startApiStack, type ApiStack } from './lib/api-stack.ts';
+import { CONSOLE_DIST } from './lib/defaults.ts';
+import { PROJECT_ROOT } from './lib/temporal-bin.ts';
+import { generate, messagesPerCampaign } from './bench/analytics-data.ts';
+import { postgresCpuByKind, treeCpuSeconds } from './bench/proc.ts';
+
+const { values } = parseArgs({
+  options: {
+    events: { type: 'string', default: '10000000' },
+    campaigns: { type: 'string', default: '1000' },
+    runs: { type: 'string', default: '5' },
+    /** Use console/dist as it is instead of building this checkout's console first. */
+    'skip-build': { type: 'boolean', default: false },
+  },
+});
+const EVENTS = Number(values.events);
+const CAMPAIGNS = Number(values.campaigns);
+const RUNS = Math.max(2, Number(values.runs));
+const PASSWORD = 'bench-analytics-console-password';
+const CHROMIUM = '/usr/bin/chromium';
+const ANALYST = 'analyst@bench.example';
+const EMPTY_ANALYST = 'analyst@bench-empty.example';
+const DAY = 86_400_000;
+const ASSETS = join(CONSOLE_DIST, 'assets');
+
+const say = (s: string) => process.stdout.write(`${s}\n`);
+const fmtN = (n: number) => n.toLocaleString('en');
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+const ms = (n: number) => `${n.toFixed(0)} ms`;
+const kb = (n: number) => `${(n / 1024).toFixed(1)} kB`;
+const isoDay = (t: number) => new Date(t).toISOString().slice(0, 10);
+
+/**
+ * Installed before any page script: the sign-in click's time, and when the KPI figures, the first
+ * chart and every widget first show their content.
+ */
+const PROBE = `(() => {
+  const w = window;
+  document.addEventListener('click', (e) => {
+    const b = e.target instanceof Element ? e.target.closest('button') : null;
+    if (b && /sign in/i.test(b.textContent || '')) w.__signInAt = performance.now();
+  }, true);
+  const drawn = (id) => {
+    const el = document.querySelector('[data-widget="' + id + '"]');
+    if (!el) return false;
+    if (el.querySelector('svg.apexcharts-svg .apexcharts-series')) return true;
+    const empty = el.querySelector('[data-testid="chart-empty"]');
+    return !!empty && !/Loading/.test(empty.textContent || '');
+  };
+  const listed = (id) => {
+    const el = document.querySelector('[data-widget="' + id + '"]');
+    return !!el && !/Loading…/.test(el.textContent || '');
+  };
+  const check = () => {
+    if (w.__signInAt === undefined || w.__allAt !== undefined) return;
+    const now = performance.now();
+    if (w.__kpisAt === undefined) {
+      const v = document.querySelector('[data-testid="kpi-sent"] [data-testid="kpi-value"]');
+      if (v && (v.textContent || '').trim()) w.__kpisAt = now;
+    }
+    if (w.__chartAt === undefined && drawn('trends')) w.__chartAt = now;
+    if (w.__kpisAt !== undefined && w.__chartAt !== undefined && ['channels', 'heatmap'].every(drawn) && ['performers', 'recommendations'].every(listed)) w.__allAt = now;
+  };
+  new MutationObserver(check).observe(document, { childList: true, subtree: true, characterData: true });
+})();`;
+
+/** What the KPI cards must show for the period on screen (from the facts, not the rollups). */
+interface Expected {
+  active: number;
+  sent: number;
+  leads: number;
+  conversions: number;
+  revenueCents: bigint;
+  /** The first chart has something to draw. */
+  chart: boolean;
+}
+
+interface Sample {
+  kpis: number;
+  chart: number;
+  /** The Revenue card's drill-down link passed the actionability checks (read in the page right after). */
+  clickable: number;
+  /** The latest of kpis, chart and clickable. */
+  interactive: number;
+  all: number;
+  api: number;
+  /** JavaScript files fetched before and after the sign-in click. */
+  jsBefore: string[];
+  jsAfter: string[];
+}
+
+async function measure(browser: Browser, base: string, email: string, expected: Expected): Promise<Sample> {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en-US', timezoneId: 'UTC' });
+  try {
+    await context.addInitScript(PROBE);
+    const page: Page = await context.newPage();
+    await page.goto(`${base}/sign-in?next=/analytics`);
+    await page.getByLabel('Email').fill(email);
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    // Both at once, so that neither waits for the other's round trips to the browser: the drill-down
+    // link's actionability (then its time is read in the page at once) and the first chart.
+    const sinceSignIn = () => page.evaluate(() => performance.now() - (window as unknown as { __signInAt: number }).__signInAt);
+    const revenue = page.getByTestId('kpi-revenue');
+    const trends = page.locator('[data-widget="trends"]');
+    const [clickable] = await Promise.all([
+      revenue.click({ trial: true, timeout: 30_000 }).then(sinceSignIn),
+      expected.chart
+        ? trends.locator('svg.apexcharts-svg .apexcharts-series').first().waitFor({ state: 'attached', timeout: 30_000 })
+        : trends.getByText('No leads, conversions or revenue in this period.').waitFor({ timeout: 30_000 }),
+    ]);
+    await page.waitForFunction(() => (window as unknown as { __allAt?: number }).__allAt !== undefined, undefined, { timeout: 30_000 });
+    const probe = await page.evaluate(() => {
+      const w = window as unknown as { __signInAt?: number; __kpisAt?: number; __chartAt?: number; __allAt?: number };
+      const entries = performance.getEntriesByType('resource') as PerformanceResourceTiming[];
+      const calls = entries.filter((e) => /\/api\/analytics\/(summary|timeseries|channels|rankings|heatmap)\?/.test(e.name));
+      const js = entries.filter((e) => /\.js(\?|$)/.test(new URL(e.name).pathname));
+      return {
+        signInAt: w.__signInAt,
+        kpisAt: w.__kpisAt,
+        chartAt: w.__chartAt,
+        allAt: w.__allAt,
+        calls: calls.length,
+        api: Math.max(0, ...calls.map((c) => c.duration)),
+        jsBefore: js.filter((e) => e.startTime < (w.__signInAt ?? 0)).map((e) => e.name),
+        jsAfter: js.filter((e) => e.startTime >= (w.__signInAt ?? 0)).map((e) => e.name),
+      };
+    });
+    const missing = probe.signInAt === undefined ? 'sign-in click' : probe.kpisAt === undefined ? 'KPI figures' : probe.chartAt === undefined ? 'drawn chart' : probe.allAt === undefined ? 'complete dashboard' : null;
+    if (missing) throw new Error(`${email}: the page's probe saw no ${missing}`);
+    if (probe.calls < 5) throw new Error(`${email}: the browser timed ${probe.calls} of the dashboard's 5 analytics calls`);
+
+    // What a user sees must be right, or the figure means nothing.
+    const href = await revenue.getAttribute('href');
+    if (!href?.startsWith('/analytics/campaigns')) throw new Error(`${email}: the Revenue card links to ${href}, not to the campaigns behind it`);
+    const shown = async (key: string) => (await page.getByTestId(`kpi-${key}`).getByTestId('kpi-value').innerText()).trim();
+    const digits = (s: string) => BigInt(s.replace(/\D/g, '') || 'NaN');
+    const checks: [string, string, bigint][] = [
+      ['activeCampaigns', await shown('activeCampaigns'), BigInt(expected.active)],
+      ['sent', await shown('sent'), BigInt(expected.sent)],
+      ['leads', await shown('leads'), BigInt(expected.leads)],
+      ['conversions', await shown('conversions'), BigInt(expected.conversions)],
+      ['revenue', await shown('revenue'), expected.revenueCents],
+    ];
+    for (const [key, text, want] of checks) {
+      if (digits(text) !== want) throw new Error(`${email}: the ${key} card shows "${text}", the facts say ${want}${key === 'revenue' ? ' cents' : ''}`);
+    }
+    return {
+      kpis: probe.kpisAt! - probe.signInAt!,
+      chart: probe.chartAt! - probe.signInAt!,
+      clickable,
+      interactive: Math.max(clickable, probe.kpisAt! - probe.signInAt!, probe.chartAt! - probe.signInAt!),
+      all: probe.allAt! - probe.signInAt!,
+      api: probe.api,
+      jsBefore: probe.jsBefore,
+      jsAfter: probe.jsAfter,
+    };
+  } finally {
+    await context.close();
+  }
+}
+
+/** The KPI figures of the dashboard's default period (the last 30 days, company time zone UTC) from the facts. */
+async function expectedOf(stack: ApiStack, companyId: string, from: string, to: string): Promise<Expected> {
+  // The raw query finds each recipient's first open and click with `id in (select …)`: with the
+  // default work_mem that set (millions of ids at 10 M events) is not hashed and the query runs for
+  // many minutes; 1 GB lets PostgreSQL hash it.
+  const rows = await stack.orm.em.getKnex().transaction(async (trx) => {
+    await trx.raw(`set local work_mem = '1GB'`);
+    return rawFacts(trx, { companyId, from, to }, ['campaign']);
+  });
+  const money4 = (s: string) => {
+    const [int, frac = ''] = s.split('.');
+    return BigInt(int!) * 10_000n + BigInt((frac + '0000').slice(0, 4)) * (int!.startsWith('-') ? -1n : 1n);
+  };
+  const revenue4 = rows.reduce((a, r) => a + money4(r.revenue), 0n);
+  const sum = (k: 'sent' | 'leads' | 'conversions') => rows.reduce((a, r) => a + r[k], 0);
+  return {
+    active: rows.length,
+    sent: sum('sent'),
+    leads: sum('leads'),
+    conversions: sum('conversions'),
+    revenueCents: (revenue4 + 50n) / 100n,
+    chart: sum('leads') + sum('conversions') > 0,
+  };
+}
+
+/** Static imports of a built chunk (`import … from"./x.js"`, `import"./x.js"`) and its lazy ones (`import(\`./x.js\`)`). */
+function importsOf(file: string): { statics: string[]; lazy: string[] } {
+  const text = readFileSync(join(ASSETS, file), 'utf8');
+  const statics = [...text.matchAll(/(?:from|import)\s*["'`]\.\/([\w.-]+\.js)["'`]/g)].map((m) => m[1]!);
+  const lazy = [...text.matchAll(/import\(\s*["'`]\.\/([\w.-]+\.js)["'`]\s*\)/g)].map((m) => m[1]!);
+  return { statics: [...new Set(statics)], lazy: [...new Set(lazy)] };
+}
+
+function closureOf(roots: string[], exclude: Set<string>): Set<string> {
+  const seen = new Set<string>();
+  const todo = [...roots];
+  while (todo.length) {
+    const f = todo.pop()!;
+    if (seen.has(f) || exclude.has(f)) continue;
+    seen.add(f);
+    todo.push(...importsOf(f).statics);
+  }
+  return seen;
+}
+
+const gzSizes = new Map<string, { raw: number; gz: number }>();
+function sizeOf(file: string): { raw: number; gz: number } {
+  let s = gzSizes.get(file);
+  if (!s) {
+    const buf = readFileSync(join(ASSETS, file));
+    s = { raw: buf.length, gz: gzipSync(buf, { level: 9 }).length };
+    gzSizes.set(file, s);
+  }
+  return s;
+}
+const total = (files: Iterable<string>) => [...files].reduce((a, f) => ({ raw: a.raw + sizeOf(f).raw, gz: a.gz + sizeOf(f).gz }), { raw: 0, gz: 0 });
+const sized = (s: { raw: number; gz: number }) => `${kb(s.gz).padStart(9)} gzipped (${kb(s.raw)})`;
+
+function printBundles(sample: Sample): void {
+  const name = (url: string) => new URL(url).pathname.replace(/^\/assets\//, '');
+  const before = [...new Set(sample.jsBefore.map(name))].sort();
+  const after = [...new Set(sample.jsAfter.map(name))].sort();
+  say('');
+  say('JavaScript the dashboard loads (files in console/dist/assets, gzip -9), as fetched by Chromium in a fresh context:');
+  say(`  before the sign-in click (shell and sign-in page): ${before.length} files, ${sized(total(before)).trim()}`);
+  say(`  after it (the dashboard route):                     ${after.length} files, ${sized(total(after)).trim()}`);
+  for (const f of after) say(`    ${f.padEnd(48)} ${sized(sizeOf(f))}`);
+
+  // Each analytics route's own chunks: the route chunk's static closure outside the entry's, and what it imports lazily.
+  const html = readFileSync(join(CONSOLE_DIST, 'index.html'), 'utf8');
+  const entry = [...html.matchAll(/\/assets\/([\w.-]+\.js)"/g)].map((m) => m[1]!);
+  const shell = closureOf(entry, new Set());
+  const files = readdirSync(ASSETS).filter((f) => f.endsWith('.js'));
+  const routes = files.filter((f) => /^(Analytics\w*Page|CampaignPerformancePage)-[\w-]+\.js$/.test(f)).sort();
+  say(`analytics routes (entry and its static imports: ${shell.size} files, ${sized(total(shell)).trim()}, shared by every page):`);
+  say(`  ${'route chunk'.padEnd(40)} ${'own chunk'.padStart(10)} ${'+ static deps'.padStart(14)} ${'+ lazy (charts)'.padStart(16)} ${'route total'.padStart(12)}   (gzipped)`);
+  for (const r of routes) {
+    const own = closureOf([r], shell);
+    const lazyRoots = [...own].flatMap((f) => importsOf(f).lazy);
+    const lazy = closureOf(lazyRoots, new Set([...shell, ...own]));
+    const deps = [...own].filter((f) => f !== r);
+    const all = total([...own, ...lazy]);
+    say(`  ${r.padEnd(40)} ${kb(sizeOf(r).gz).padStart(10)} ${kb(total(deps).gz).padStart(14)} ${kb(total(lazy).gz).padStart(16)} ${kb(all.gz).padStart(12)}`);
+  }
+}
+
+let stack: ApiStack | undefined;
+let browser: Browser | undefined;
+try {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing (apt-get install -y chromium)`);
+  if (!values['skip-build'] || !existsSync(join(CONSOLE_DIST, 'index.html'))) {
+    say('building the console (vite build) …');
+    execFileSync('npx', ['vite', 'build', '--config', 'console/vite.config.ts'], { cwd: PROJECT_ROOT, stdio: 'pipe' });
+  }
+  const hash = await hashPassword(PASSWORD);
+  // The data ends today: campaign i starts (start + i mod 90 days) and its events fall in its 14 days.
+  const now = Date.now();
+  const start = isoDay(now - 105 * DAY);
+  const to = isoDay(now);
+  const from = isoDay(now - 29 * DAY);
+  let companyId = '';
+  let emptyId = '';
+  let genSeconds = 0;
+  stack = await startApiStack({
+    name: 'bench-analytics-console',
+    log: (l) => say(`  ${l}`),
+    prepare: async (orm) => {
+      const db = new pg.Client({ connectionString: orm.config.get('clientUrl') });
+      await db.connect();
+      try {
+        say(`generating ${fmtN(messagesPerCampaign(EVENTS, CAMPAIGNS) * 5 * CAMPAIGNS)} events over ${fmtN(CAMPAIGNS)} campaigns from ${start}, rollups built by the fact tables' triggers:`);
+        const t0 = performance.now();
+        companyId = (await generate(db, { events: EVENTS, campaigns: CAMPAIGNS, start, log: say })).companyId;
+        genSeconds = (performance.now() - t0) / 1000;
+        // The generated users cannot sign in (hash 'x'): an analyst who can, in each company.
+        await db.query(`insert into users (company_id, email, name, password_hash, role) values ($1, $2, 'Bench Analyst', $3, 'analyst')`, [companyId, ANALYST, hash]);
+        emptyId = (await db.query(`insert into companies (name, slug, time_zone, channel_costs) values ('Bench empty', 'bench-empty', 'UTC', '{"email":"0.001"}') returning id`)).rows[0].id as string;
+        await db.query(`insert into users (company_id, email, name, password_hash, role) values ($1, $2, 'Empty Analyst', $3, 'analyst')`, [emptyId, EMPTY_ANALYST, hash]);
+      } finally {
+        await db.end();
+      }
+    },
+  });
+  const s = stack;
+  const knex = s.orm.em.getKnex();
+  const counted = await knex.raw<{ rows: { events: string; campaigns: string; rollups: string }[] }>(
+    `select (select count(*) from message_events where company_id = ?) as events, (select count(*) from campaigns where company_id = ?) as campaigns,
+            (select count(*) from campaign_performance_metrics where company_id = ?) as rollups`,
+    [companyId, companyId, companyId],
+  );
+  const c = counted.rows[0]!;
+  if (Number(c.campaigns) !== CAMPAIGNS) throw new Error(`the database holds ${c.campaigns} campaigns, expected ${CAMPAIGNS}`);
+  say(`generation: ${fmtN(Number(c.events))} events over ${fmtN(Number(c.campaigns))} campaigns in ${genSeconds.toFixed(0)} s (${fmtN(Math.round(Number(c.events) / genSeconds))} events/s with their rollups); ${fmtN(Number(c.rollups))} campaign × channel × variant × day rollup rows`);
+  const t0 = performance.now();
+  const expected = await expectedOf(s, companyId, from, to);
+  const empty = await expectedOf(s, emptyId, from, to);
+  say(`expected on the dashboard for ${from} – ${to} (plain GROUP BY over the facts, ${((performance.now() - t0) / 1000).toFixed(1)} s): ${fmtN(expected.active)} active campaigns, ${fmtN(expected.sent)} sent, ${fmtN(expected.leads)} leads, ${fmtN(expected.conversions)} conversions, revenue ${(Number(expected.revenueCents) / 100).toFixed(2)} USD`);
+  if (empty.active !== 0 || empty.sent !== 0 || empty.chart) throw new Error('the empty company has facts');
+  if (!expected.chart || expected.sent === 0) throw new Error(`the company has nothing in the dashboard's period ${from} – ${to}`);
+
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  // One warm-up of each (the API's first queries, Chromium's first start of a renderer), not counted.
+  const warm = await measure(browser, s.base, ANALYST, expected);
+  await measure(browser, s.base, EMPTY_ANALYST, empty);
+
+  const cpu = () => ({
+    api: treeCpuSeconds({ api: s.apiPid }).api ?? 0,
+    postgres: Object.values(postgresCpuByKind(s.pg.pid)).reduce((a, b) => a + b, 0),
+    // This process's tree minus what is accounted above: Chromium (our child) and this script.
+    all: treeCpuSeconds({ all: process.pid }).all ?? 0,
+    temporal: treeCpuSeconds({ t: s.temporal.pid }).t ?? 0,
+  });
+  const before = cpu();
+  const dash: Sample[] = [];
+  const baseline: Sample[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    dash.push(await measure(browser, s.base, ANALYST, expected));
+    baseline.push(await measure(browser, s.base, EMPTY_ANALYST, empty));
+  }
+  const after = cpu();
+
+  const row = (name: string, xs: number[]) => `  ${name.padEnd(52)} min ${ms(Math.min(...xs)).padStart(7)}   median ${ms(median(xs)).padStart(7)}`;
+  say('');
+  say(`Analytics dashboard, time after the click on "Sign in" (${RUNS} runs each, interleaved, fresh browser context each)`);
+  say(`dashboard of a company with ${fmtN(Number(c.events))} events over ${fmtN(CAMPAIGNS)} campaigns, last 30 days (KPIs verified against the facts)`);
+  say(row('KPI cards show their figures', dash.map((x) => x.kpis)));
+  say(row('first chart drawn (Trends over time)', dash.map((x) => x.chart)));
+  say(row('Revenue drill-down link actionable', dash.map((x) => x.clickable)));
+  say(row('interactive (the latest of the three above)', dash.map((x) => x.interactive)));
+  say(row('all six widgets show their content', dash.map((x) => x.all)));
+  say(row('slowest of the 5 analytics calls (browser timing)', dash.map((x) => x.api)));
+  say('baseline: the same dashboard for a company with no campaign and no event');
+  say(row('KPI cards show their figures (zeros)', baseline.map((x) => x.kpis)));
+  say(row('first chart widget shows its empty state', baseline.map((x) => x.chart)));
+  say(row('Revenue drill-down link actionable', baseline.map((x) => x.clickable)));
+  say(row('interactive (the latest of the three above)', baseline.map((x) => x.interactive)));
+  say(row('all six widgets show their content', baseline.map((x) => x.all)));
+  say(row('slowest of the 5 analytics calls (browser timing)', baseline.map((x) => x.api)));
+  const ratio = median(dash.map((x) => x.interactive)) / median(baseline.map((x) => x.interactive));
+  say(`dashboard interactive / baseline interactive (medians): ${ratio.toFixed(2)}×; goal: interactive under 1 000 ms`);
+  const d = (k: keyof typeof before) => after[k] - before[k];
+  const others = d('all') - d('api') - d('postgres') - d('temporal');
+  say(`CPU seconds over the ${RUNS * 2} measured runs: API ${d('api').toFixed(2)}, PostgreSQL ${d('postgres').toFixed(2)}, Temporal ${d('temporal').toFixed(2)}, Chromium and this script ${others.toFixed(2)}`);
+  printBundles(warm);
+} catch (err) {
+  process.exitCode = 1;
+  console.error(err);
+} finally {
+  await browser?.close().catch(() => {});
+  await stack?.stop();
+}
