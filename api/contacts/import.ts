@@ -118,7 +118,21 @@ const UPSERT = `
   returning (xmax = 0) as inserted`;
 
 /** Imports the CSV text into the caller's company, inside `tx`'s transaction. */
-export async function importContacts(tx: EntityManager, caller: Caller, text: AsyncIterable<string>, at = new Date()): Promise<ImportReport> {
+/** Where an import is, after each chunk written: rows read so far (the header excluded) and their outcomes. */
+export interface ImportProgress {
+  rows: number;
+  inserted: number;
+  updated: number;
+  rejectedCount: number;
+}
+
+export async function importContacts(
+  tx: EntityManager,
+  caller: Caller,
+  text: AsyncIterable<string>,
+  at = new Date(),
+  onProgress?: (p: ImportProgress) => void,
+): Promise<ImportReport> {
   const report: ImportReport = { inserted: 0, updated: 0, rejected: [], rejectedCount: 0 };
   const reader = new CsvReader();
   const seen = new Map<string, number>();
@@ -138,6 +152,7 @@ export async function importContacts(tx: EntityManager, caller: Caller, text: As
       else report.updated += 1;
     }
     batch = [];
+    onProgress?.({ rows: report.inserted + report.updated + report.rejectedCount, inserted: report.inserted, updated: report.updated, rejectedCount: report.rejectedCount });
   };
   const take = async (records: CsvRecord[]) => {
     for (const record of records) {

@@ -3,11 +3,12 @@ import { randomUUID } from 'node:crypto';
 import { createRoute } from '@hono/zod-openapi';
 import type { AppDeps } from '../deps.ts';
 import { audit } from '../audit.ts';
-import { body, errors, IdParam, json, router, secured, type z } from '../openapi.ts';
+import { body, errors, IdParam, json, router, secured, z } from '../openapi.ts';
 import { can } from '../../domain/permissions.ts';
 import { Contact, ContactCreate, ContactListQuery, ContactPage, ContactPatch, ConsentUpdate, ImportReport } from './schemas.ts';
 import { createContact, deleteContact, listContacts, loadContact, setConsent, updateContact, visibleTo } from './store.ts';
-import { csvBytesOf, importContacts, IMPORT_MAX_BYTES, utf8 } from './import.ts';
+import { csvBytesOf, importContacts, IMPORT_MAX_BYTES, utf8, type ImportProgress } from './import.ts';
+import { publishEvents } from '../../db/repositories/outbox.ts';
 
 const tags = ['Contacts'];
 
@@ -15,7 +16,6 @@ const tags = ['Contacts'];
 const audited = ({ masked: _masked, createdAt: _c, updatedAt: _u, ...rest }: z.infer<typeof Contact>) => rest;
 
 export function contactRoutes(deps: AppDeps) {
-  void deps;
   const list = createRoute({
     method: 'get',
     path: '/',
@@ -45,6 +45,13 @@ export function contactRoutes(deps: AppDeps) {
       'Send the CSV as a text/csv body, or as the "file" field of a multipart form.',
     ...secured('create'),
     request: {
+      headers: z.object({
+        'x-import-id': z
+          .string()
+          .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1 to 64 letters, digits, "-" or "_"')
+          .optional()
+          .openapi({ description: 'Names this import in its contact.import_progress events on GET /api/events (a random id when absent)' }),
+      }),
       body: {
         required: true,
         content: {
@@ -111,13 +118,27 @@ export function contactRoutes(deps: AppDeps) {
     })
     .openapi(importCsv, async (c) => {
       const caller = c.get('caller');
+      const importId = c.req.valid('header')['x-import-id'] ?? randomUUID();
       const bytes = await csvBytesOf(c.req.raw);
+      // Progress goes to the importer's own event stream while the import's transaction is still
+      // open, so it is written on another connection; at most two a second, then one when done.
+      const progress = (p: ImportProgress & { done?: boolean }) =>
+        publishEvents(deps.orm.em.getKnex(), [{ companyId: caller.companyId, userId: caller.userId, type: 'contact.import_progress', payload: { importId, ...p } }]).catch((err: unknown) =>
+          deps.log.warn({ err, importId }, 'could not publish import progress'),
+        );
+      let lastSent = 0;
       const report = await c.get('em').transactional(async (tx) => {
-        const report = await importContacts(tx, caller, utf8(bytes));
+        const report = await importContacts(tx, caller, utf8(bytes), new Date(), (p) => {
+          if (Date.now() - lastSent < 500) return;
+          lastSent = Date.now();
+          void progress(p);
+        });
         const { rejected: _listed, ...counts } = report;
-        await audit(tx, c, { action: 'contact.imported', entityType: 'contact_import', entityId: randomUUID(), after: counts });
+        await audit(tx, c, { action: 'contact.imported', entityType: 'contact_import', entityId: importId, after: counts });
         return report;
       });
+      const { rejected: _listed, ...counts } = report;
+      await progress({ rows: counts.inserted + counts.updated + counts.rejectedCount, ...counts, done: true });
       return c.json(report, 200);
     })
     .openapi(get, async (c) => {
