@@ -4,7 +4,8 @@
  * Temporal: an analyst subscribes to a monthly overview of what her dashboard shows (its channel
  * filter kept) and a weekly report of one campaign from its page; both are listed with their next
  * delivery, at 08:00 in the company's time zone, and still there after a reload; cancelling asks
- * once, removes the subscription and its Temporal Schedule. A viewer is offered none of it.
+ * once, removes the subscription and its Temporal Schedule. "Send now" has the worker e-mail the last
+ * complete period to the local SMTP sink, and the list then shows it sent. A viewer is offered none of it.
  * axe-core on the open dialog at desktop and phone width; screenshots of both.
  */
 import { execFileSync } from 'node:child_process';
@@ -16,7 +17,12 @@ import type { Knex } from '@mikro-orm/postgresql';
 import { ScheduleNotFoundError } from '@temporalio/client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { startHerald } from '../setup/harness.ts';
+import { startHerald, testConfig } from '../setup/harness.ts';
+import { startTestWorker, type TestWorker } from '../setup/worker.ts';
+import { createChannels } from '../../channels/index.ts';
+import { startSmtpSink, type SmtpSink } from '../../channels/sinks/smtp-sink.ts';
+import { freePort } from '../../scripts/lib/ports.ts';
+import { reportPeriod } from '../../domain/report-schedule.ts';
 import { createApp } from '../../api/app.ts';
 import { as, createApiCompany, PASSWORD, signIn, type ApiCompany } from '../fixtures/api-world.ts';
 import { CONSOLE_DIST } from '../../scripts/lib/defaults.ts';
@@ -61,6 +67,9 @@ describe.skipIf(skip)(`report subscriptions in Chromium${skip ? ' (skipped: chro
   let sql: Knex;
   let analyst: ReturnType<typeof as>;
   let campaignId = '';
+  let worker: TestWorker;
+  let smtp: SmtpSink;
+  let channels: ReturnType<typeof createChannels>;
   const opened: { page: Page; errors: string[] }[] = [];
 
   /** A console built for this run only, removed afterwards. */
@@ -86,6 +95,13 @@ describe.skipIf(skip)(`report subscriptions in Chromium${skip ? ' (skipped: chro
       [co.id, co.users.manager.id],
     );
     campaignId = res.rows[0]!.id;
+    // A worker and a local SMTP sink, so a report sent now is really rendered and e-mailed.
+    smtp = await startSmtpSink({ port: await freePort() });
+    const smtpUrl = `smtp://127.0.0.1:${smtp.port}`;
+    channels = createChannels(testConfig({ SMTP_URL: smtpUrl }));
+    worker = await startTestWorker(herald.deps.orm, channels, { env: { SMTP_URL: smtpUrl } });
+    // The API reads the task queue when it creates a schedule: point it at this worker.
+    herald.deps.config = { ...herald.deps.config, TEMPORAL_TASK_QUEUE: worker.taskQueue, SMTP_URL: smtpUrl };
     const app = createApp(herald.deps);
     analyst = as(app, (await signIn(app, co.users.analyst.email)).token);
   });
@@ -95,6 +111,9 @@ describe.skipIf(skip)(`report subscriptions in Chromium${skip ? ' (skipped: chro
     const left = (await analyst?.get('/api/reports/subscriptions'))?.body.items as Sub[] | undefined;
     for (const s of left ?? []) await analyst.delete(`/api/reports/subscriptions/${s.id}`);
     await browser?.close();
+    await worker?.close();
+    await channels?.closeAll();
+    await smtp?.close();
     await herald?.close();
     if (builtDir) rmSync(builtDir, { recursive: true, force: true });
   });
@@ -207,6 +226,28 @@ describe.skipIf(skip)(`report subscriptions in Chromium${skip ? ' (skipped: chro
     await page.getByTestId('reports-open').click();
     await row(page, 'January SMS Blast: weekly report').waitFor();
     expect(await listed(page)).toEqual(['January SMS Blast: weekly report']);
+  });
+
+  it('"send now" e-mails the last complete period, and the list then shows it sent', async () => {
+    const created = await analyst.post('/api/reports/subscriptions', { name: 'Weekly numbers', kind: 'overview', frequency: 'weekly' });
+    expect(created.status).toBe(201);
+    const page = await openAs('analyst', '/analytics');
+    await page.getByTestId('reports-open').click();
+    await row(page, 'Weekly numbers').waitFor();
+    expect((await row(page, 'Weekly numbers').innerText()).replace(/\s+/g, ' ')).toContain('Last sent not yet');
+    await row(page, 'Weekly numbers').getByRole('button', { name: 'Send now: Weekly numbers' }).click();
+    await expect.poll(() => page.getByTestId('reports-status').innerText()).toBe(`“Weekly numbers”: the report for the last complete week is on its way to ${co.users.analyst.email} (once per period).`);
+
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: ZONE, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+    const period = reportPeriod('weekly', today);
+    const mail = async () => smtp.messages().filter((m) => m.raw?.includes(`To: ${co.users.analyst.email}`) && m.raw.includes(`Subject: Weekly numbers: ${period.from} to ${period.to}`));
+    await expect.poll(async () => (await mail()).length, { timeout: 30_000, interval: 500 }).toBe(1);
+    expect((await mail())[0]!.raw).toContain(`summary-${period.from}.csv`);
+
+    // Reopened, the list says when it went and which week it covered.
+    await page.getByTestId('reports-close').click();
+    await page.getByTestId('reports-open').click();
+    await expect.poll(async () => (await row(page, 'Weekly numbers').innerText()).replace(/\s+/g, ' '), { timeout: 15_000, interval: 500 }).toContain(`(${period.from} – ${period.to})`);
   });
 
   it('a viewer, who may not export, is offered no scheduled reports', async () => {

@@ -165,6 +165,7 @@ describe('ReportSubscriptions (the dialog, against a fake API)', () => {
           store = [created, ...store];
           return json(created, 201);
         }
+        if (/^\/api\/reports\/subscriptions\/[0-9a-f-]{36}\/send-now$/.test(url) && method === 'POST') return json({ queued: true }, 202);
         const del = /^\/api\/reports\/subscriptions\/([0-9a-f-]{36})$/.exec(url);
         if (del && method === 'DELETE') {
           store = store.filter((s) => s.id !== del[1]);
@@ -198,6 +199,19 @@ describe('ReportSubscriptions (the dialog, against a fake API)', () => {
       'POST /api/reports/subscriptions',
       'DELETE /api/reports/subscriptions/00000000-0000-4000-8000-00000000000b',
     ]);
+    w.unmount();
+  });
+
+  it('sends the last complete period now, and says where it goes', async () => {
+    const w = mount(ReportSubscriptions, { props: { kind: 'overview' }, attachTo: document.body });
+    await w.get('[data-testid="reports-open"]').trigger('click');
+    await flushPromises();
+    const button = document.querySelector('[data-testid="report-send-now"]') as HTMLElement;
+    expect(button.getAttribute('aria-label')).toBe('Send now: Older report');
+    button.click();
+    await flushPromises();
+    expect(calls.at(-1)).toBe('POST /api/reports/subscriptions/00000000-0000-4000-8000-00000000000a/send-now');
+    expect(document.querySelector('[data-testid="reports-status"]')!.textContent).toBe('“Older report”: the report for the last complete month is on its way to ana@acme.test (once per period).');
     w.unmount();
   });
 

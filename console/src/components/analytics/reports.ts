@@ -78,5 +78,16 @@ export function useReportSubscriptions() {
       busy.value = false;
     }
   }
-  return { items, error, busy, load, subscribe, cancel };
+  /** Delivers the last complete period's report now (the API sends each period once). */
+  async function sendNow(id: string): Promise<boolean> {
+    error.value = null;
+    try {
+      await unwrap(api.reports.subscriptions[':id']['send-now'].$post({ param: { id } }));
+      return true;
+    } catch (e) {
+      error.value = (e as Error).message;
+      return false;
+    }
+  }
+  return { items, error, busy, load, subscribe, cancel, sendNow };
 }
