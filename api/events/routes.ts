@@ -29,7 +29,7 @@ export function eventRoutes(hub: EventHub) {
     method: 'get',
     path: '/',
     tags: ['Live events'],
-    summary: 'Server-Sent Events: campaign.created/updated/launched/status_changed/progress/performance_update and notifications of your company',
+    summary: 'Server-Sent Events: campaign.created/updated/launched/status_changed/progress/performance_update and notifications of your company; contact.import_progress of your own imports',
     description: 'Each event has an `id` (except progress, which is recomputed every second); reconnect with `Last-Event-ID` to get what you missed.',
     ...secured('read'),
     request: { query: EventsQuery },
