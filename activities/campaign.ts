@@ -7,6 +7,7 @@ import type { Knex, MikroORM } from '@mikro-orm/postgresql';
 import { ApplicationFailure } from '@temporalio/common';
 import { isTrackedChannel } from '../domain/campaign-rules.ts';
 import { compileSegment } from '../domain/segment-sql.ts';
+import { campaignAudience } from '../domain/segment-rules.ts';
 import type { SegmentRule } from '../domain/segment-types.ts';
 import type { Counts } from '../workflows/campaign-messages.ts';
 import type { CampaignRef, NotifyInput, ProjectionInput, SnapshotResult } from './campaign-types.ts';
@@ -125,11 +126,9 @@ export function createCampaignBookkeeping(orm: MikroORM) {
          from campaign_segments cs left join segments s on s.id = cs.segment_id where cs.campaign_id = ?`,
         [ref.campaignId],
       );
-      // Contacts matching every criterion of any of the campaign's segments; no segment: everyone.
-      const perSegment = segments.rows.map((r) => r.rules.filter((x): x is SegmentRule => x !== null));
-      const audienceRule: SegmentRule | null =
-        perSegment.length === 0 ? null : { any: perSegment.map((rules) => (rules.length === 0 ? { all: [] } : { all: rules })) as SegmentRule[] };
-      const where = audienceRule && hasConditions(audienceRule) ? compileSegment(audienceRule, { alias: 'c', placeholders: 'knex' }) : { sql: 'true', params: [] };
+      // Contacts matching every criterion of any of the campaign's segments; no segment, or one without criteria: everyone.
+      const audienceRule = campaignAudience(segments.rows.map((r) => r.rules.filter((x): x is SegmentRule => x !== null)));
+      const where = audienceRule ? compileSegment(audienceRule, { alias: 'c', placeholders: 'knex' }) : { sql: 'true', params: [] };
 
       const channel = campaign.primary_channel;
       const address = ADDRESS_SQL[channel]!;
@@ -225,10 +224,4 @@ function snapshotResult(row: SnapshotRow): SnapshotResult {
   const audience = Number(row.audience);
   const sendable = Number(row.sendable);
   return { audience, maxSeq: sendable, excluded: audience - sendable };
-}
-
-function hasConditions(rule: SegmentRule): boolean {
-  if ('all' in rule) return rule.all.some(hasConditions);
-  if ('any' in rule) return rule.any.length > 0 && rule.any.every(hasConditions);
-  return true;
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ValidationError } from './errors.ts';
 import {
   CONTACT_FIELDS,
+  campaignAudience,
   checkSegment,
   describeCatalogue,
   parseSegment,
@@ -181,5 +182,22 @@ describe('custom catalogues', () => {
       { field: 'tags', label: 'Tags', type: 'string[]', operators: ['contains', 'in', 'not_in', 'exists'] },
       { field: 'score', label: 'Score', type: 'number', operators: ['=', '!=', '>', '>=', '<', '<=', 'in', 'not_in', 'between', 'exists'] },
     ]);
+  });
+});
+
+describe('campaignAudience', () => {
+  const east = { field: 'region', op: '=', value: 'East' } as const;
+  const gold = { field: 'attributes.tier', op: '=', value: 'gold' } as const;
+  it('is everyone without a segment, or when a segment has no criterion (the wizard\'s "every contact")', () => {
+    expect(campaignAudience([])).toBeNull();
+    expect(campaignAudience([[]])).toBeNull();
+    expect(campaignAudience([[east], []])).toBeNull();
+  });
+  it('matches every criterion of a segment, and any of several segments', () => {
+    expect(campaignAudience([[east]])).toEqual(east);
+    expect(campaignAudience([[east, gold]])).toEqual({ all: [east, gold] });
+    expect(campaignAudience([[east], [gold]])).toEqual({ any: [east, gold] });
+    // What it builds is a valid rule tree (an empty all/any would not be).
+    expect(segmentIssues(campaignAudience([[east, gold], [gold]]))).toEqual([]);
   });
 });

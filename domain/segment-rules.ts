@@ -298,3 +298,14 @@ export function validateSegment(input: unknown, options: SegmentCheckOptions = {
   parseSegment(input, options);
   return input as SegmentRule;
 }
+
+/**
+ * A campaign's audience from its segments' criteria: the contacts matching every criterion of any
+ * one of its segments. No segment, or a segment without a criterion (it matches everyone — the
+ * wizard's "every contact"): everyone, which is `null`.
+ */
+export function campaignAudience(perSegment: readonly (readonly SegmentRule[])[]): SegmentRule | null {
+  if (perSegment.length === 0 || perSegment.some((rules) => rules.length === 0)) return null;
+  const each = perSegment.map((rules) => (rules.length === 1 ? rules[0]! : { all: [...rules] }));
+  return each.length === 1 ? each[0]! : { any: each };
+}

@@ -205,6 +205,19 @@ describe('preview and test send', () => {
   });
 });
 
+describe('a campaign to every contact', () => {
+  it('submits with no audience rules (the wizard\'s "every contact"), counting the whole company', async () => {
+    const m = as(app, tokens.manager!);
+    const created = await m.post('/api/campaigns', draft({ name: 'Everyone', audience: { rules: null } }));
+    expect(created.status).toBe(201);
+    const submitted = await m.post(`/api/campaigns/${created.body.id}/submit`);
+    expect(submitted.status).toBe(200);
+    const contacts = Number((await t.db.orm.em.getKnex().raw<{ rows: { n: string }[] }>('select count(*) as n from contacts where company_id = ?', [acme.id])).rows[0]!.n);
+    expect(contacts).toBeGreaterThan(0);
+    expect(submitted.body.targets.audienceSize).toBe(contacts);
+  });
+});
+
 describe('a campaign’s life through the API', () => {
   it('submit → approval → send → pause → resume → completed, with refusals as 409', async () => {
     const m = as(app, tokens.manager!);

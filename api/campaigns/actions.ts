@@ -25,6 +25,7 @@ import { isTrackedChannel, validateCampaignSubmission } from '../../domain/campa
 import { approvalRequirement } from '../../domain/campaign-budget.ts';
 import { ConflictError, ForbiddenError, ValidationError } from '../../domain/errors.ts';
 import type { SegmentRule } from '../../domain/segment-types.ts';
+import { campaignAudience } from '../../domain/segment-rules.ts';
 import { countAudience } from '../../db/repositories/segments.ts';
 import { sqlOf } from '../../db/sql.ts';
 import { publishEvents } from '../../db/repositories/outbox.ts';
@@ -40,10 +41,7 @@ async function audienceRule(em: EntityManager, campaignId: string): Promise<Segm
        from campaign_segments cs left join segments s on s.id = cs.segment_id where cs.campaign_id = ?`,
     [campaignId],
   );
-  const per = res.rows.map((r) => r.rules.filter((x): x is SegmentRule => x !== null));
-  if (per.length === 0) return null;
-  const each = per.map((rules) => (rules.length === 1 ? rules[0]! : { all: rules }));
-  return each.length === 1 ? each[0]! : { any: each };
+  return campaignAudience(res.rows.map((r) => r.rules.filter((x): x is SegmentRule => x !== null)));
 }
 
 /**
