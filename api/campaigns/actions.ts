@@ -97,6 +97,23 @@ export function campaignActionRoutes(deps: AppDeps) {
     }
   }
 
+  /**
+   * Whether a run still holds the campaign. A run that recorded a rejection ends a moment later
+   * (its last activity wrote 'rejected' first): an edit-and-resubmit in that moment waits for it
+   * (up to 5 s) instead of being refused; any other live run answers at once.
+   */
+  async function heldByRun(id: string): Promise<boolean> {
+    const deadline = Date.now() + 5000;
+    while (await isRunning(id)) {
+      const s = await campaignHandle(client, id)
+        .query<CampaignStateView>('state')
+        .catch(() => null);
+      if ((s && s.status !== 'rejected') || Date.now() > deadline) return true;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    return false;
+  }
+
   /** The campaign as stored plus the live query: fresher than an update's own answer, which predates its projection. */
   async function respond(c: ApiContext, id: string) {
     const campaign = await loadCampaign(c.get('em'), c.get('caller').companyId, id);
@@ -139,7 +156,7 @@ export function campaignActionRoutes(deps: AppDeps) {
       if (campaign.status !== 'draft' && campaign.status !== 'rejected') {
         throw new ConflictError(`this campaign was already submitted (it is ${campaign.status})`, 'invalid_state', { state: campaign.status });
       }
-      if (await isRunning(id)) throw new ConflictError('this campaign was already submitted: its workflow is running', 'invalid_state', { state: campaign.status });
+      if (await heldByRun(id)) throw new ConflictError('this campaign was already submitted: its workflow is running', 'invalid_state', { state: campaign.status });
       // Tracked-only: Herald does not send on this channel, so there is nothing to submit, approve or snapshot.
       if (isTrackedChannel(campaign.channel)) {
         throw new ConflictError(
