@@ -37,6 +37,8 @@ const DAY = 86_400_000;
 const at = (days: number) => new Date(Date.now() + days * DAY).toISOString();
 /** The calendar day of an instant in the company's time zone. */
 const dayIn = (iso: string) => new Intl.DateTimeFormat('en-CA', { timeZone: ZONE, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(iso));
+/** Calendar days from the first to the last, both counted, in the company's zone (a DST change or the hour of the run can move either day). */
+const daysIn = (start: string, end: string) => String((Date.parse(dayIn(end)) - Date.parse(dayIn(start))) / 86_400_000 + 1);
 
 describe.skipIf(skip)(`campaign timeline and drill-down in Chromium${skip ? ' (skipped: chromium missing)' : ''}`, () => {
   let herald: Awaited<ReturnType<typeof startHerald>>;
@@ -171,8 +173,8 @@ describe.skipIf(skip)(`campaign timeline and drill-down in Chromium${skip ? ' (s
     await shots(page, 'campaign-timeline');
     await card.getByTestId('toggle-table').click();
     expect(await rows(page, 'campaign-timeline')).toEqual([
-      ['January SMS Blast', 'DR-BLAST', 'Completed', dayIn(c.blast.start), dayIn(c.blast.end), '21', '−100.0 %'],
-      ['Spring newsletter', 'DR-NEWS', 'Sending', dayIn(c.news.start), dayIn(c.news.end), '16', '337.6 %'],
+      ['January SMS Blast', 'DR-BLAST', 'Completed', dayIn(c.blast.start), dayIn(c.blast.end), daysIn(c.blast.start, c.blast.end), '−100.0 %'],
+      ['Spring newsletter', 'DR-NEWS', 'Sending', dayIn(c.news.start), dayIn(c.news.end), daysIn(c.news.start, c.news.end), '337.6 %'],
     ]);
   });
 
