@@ -8,40 +8,29 @@
  *
  * Screenshots (1440×900 and 390×844) go to $E2E_SCREENSHOT_DIR or the shared temp folder.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import type { Knex } from '@mikro-orm/postgresql';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { startHerald } from '../setup/harness.ts';
 import { createApp } from '../../api/app.ts';
-import { as, createApiCompany, PASSWORD, signIn, type ApiCompany } from '../fixtures/api-world.ts';
-import { CONSOLE_DIST } from '../../scripts/lib/defaults.ts';
-import { PROJECT_ROOT } from '../../scripts/lib/temporal-bin.ts';
+import { as, createApiCompany, signIn, type ApiCompany } from '../fixtures/api-world.ts';
+import { BrowserSession, buildConsole, checkAxe as axe, screenshots, skipNote, skipWithoutChromium, type ConsoleBuild } from '../fixtures/browser.ts';
 import type { Role } from '../../domain/permissions.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const skip = !existsSync(CHROMIUM) && !process.env.CI;
-if (skip) console.warn(`analytics e2e tests skipped: ${CHROMIUM} is missing (apt-get install -y chromium)`);
-
-const DESKTOP = { width: 1440, height: 900 };
-const PHONE = { width: 390, height: 844 };
-const SCREENSHOTS = process.env.E2E_SCREENSHOT_DIR ?? join(tmpdir(), 'herald-e2e-screenshots');
-const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+const skip = skipWithoutChromium('analytics');
 const DAY = 86_400_000;
 const dayAgo = (n: number) => new Date(Date.now() - n * DAY).toISOString().slice(0, 10);
 
-describe.skipIf(skip)(`console analytics in Chromium${skip ? ' (skipped: chromium missing)' : ''}`, () => {
+describe.skipIf(skip)(`console analytics in Chromium${skipNote}`, () => {
   let herald: Awaited<ReturnType<typeof startHerald>>;
-  let browser: Browser;
+  let build: ConsoleBuild | undefined;
+  // A role without analytics:read is refused by the API on purpose; that refusal is not a fault.
+  const web = new BrowserSession({ context: { acceptDownloads: true }, ignoreConsole: /status of 403/ });
   let co: ApiCompany;
   let sql: Knex;
   let manager: ReturnType<typeof as>;
   const ids = { sms: '', email: '', smsCode: '' };
-  const opened: { page: Page; errors: string[] }[] = [];
 
   async function campaign(name: string, channel: string, budget: string, targets: [number, number, string]) {
     const code = `AN-${Math.random().toString(36).slice(2, 8).toUpperCase()}`;
@@ -64,14 +53,9 @@ describe.skipIf(skip)(`console analytics in Chromium${skip ? ' (skipped: chromiu
   }
 
   beforeAll(async () => {
-    let consoleDir = CONSOLE_DIST;
-    if (!process.env.CI || !existsSync(join(CONSOLE_DIST, 'index.html'))) {
-      consoleDir = join(tmpdir(), `herald-analytics-console-${process.pid}`);
-      execFileSync('npx', ['vite', 'build', '--config', 'console/vite.config.ts', '--outDir', consoleDir, '--emptyOutDir'], { cwd: PROJECT_ROOT, stdio: 'pipe' });
-    }
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    herald = await startHerald({ consoleDir });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    build = buildConsole('analytics');
+    herald = await startHerald({ consoleDir: build.dir });
+    await web.start(herald.baseUrl);
     co = await createApiCompany(herald.deps.orm, 'e2e-analytics');
     sql = herald.deps.orm.em.getKnex();
     const app = createApp(herald.deps);
@@ -86,64 +70,23 @@ describe.skipIf(skip)(`console analytics in Chromium${skip ? ' (skipped: chromiu
   });
 
   afterAll(async () => {
-    await browser?.close();
+    await web.close();
     await herald?.close();
+    build?.remove();
   });
 
-  afterEach(async () => {
-    const pages = opened.splice(0);
-    for (const { page } of pages) await page.context().close();
-    expect(pages.flatMap((p) => p.errors)).toEqual([]);
-  });
+  afterEach(() => web.closePages());
 
-  async function openAs(role: Role, path: string, viewport = DESKTOP): Promise<{ page: Page; signedInAt: number }> {
-    const context = await browser.newContext({ viewport, colorScheme: 'light', acceptDownloads: true });
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on('console', (msg) => {
-      // A role without analytics:read is refused by the API on purpose; that refusal is not a fault.
-      if (msg.type() === 'error' && !/status of 403/.test(msg.text())) errors.push(`console.error: ${msg.text()}`);
-    });
-    page.on('pageerror', (err) => errors.push(`uncaught: ${err.message}`));
-    opened.push({ page, errors });
-    await page.goto(`${herald.baseUrl}${path}`);
-    await page.waitForURL(/\/sign-in/);
-    await page.getByLabel('Email').fill(co.users[role].email);
-    await page.getByLabel('Password').fill(PASSWORD);
-    const signedInAt = Date.now();
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL((u) => !u.pathname.startsWith('/sign-in'));
-    return { page, signedInAt };
-  }
-
-  async function axe(page: Page, name: string) {
-    await page.waitForTimeout(400);
-    await page.addScriptTag({ path: AXE });
-    const violations = await page.evaluate(async () => {
-      const r = await (globalThis as unknown as { axe: { run: (ctx: unknown, opts: unknown) => Promise<{ violations: { id: string; impact: string; nodes: { target: string[]; failureSummary?: string }[] }[] }> } }).axe.run((globalThis as unknown as { document: unknown }).document, {
-        resultTypes: ['violations'],
-      });
-      return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => `${n.target.join(' ')} (${n.failureSummary?.split('\n').slice(1).join(' ').slice(0, 160) ?? ''})`).join(', ')}`);
-    });
-    expect(violations, `axe on ${name}`).toEqual([]);
-  }
-
-  async function shots(page: Page, name: string) {
-    await page.screenshot({ path: join(SCREENSHOTS, `analytics-${name}-desktop.png`), fullPage: true });
-    await page.setViewportSize(PHONE);
-    await page.waitForTimeout(500);
-    await page.screenshot({ path: join(SCREENSHOTS, `analytics-${name}-phone.png`), fullPage: true });
-    await axe(page, `${name} (phone)`);
-    await page.setViewportSize(DESKTOP);
-  }
+  const openAs = (role: Role, path: string) => web.openAs(co.users[role].email, path);
+  const shots = (page: Page, name: string) => screenshots(page, name, { prefix: 'analytics-', suffix: '', settleMs: 500, axeOnPhone: true });
 
   const kpi = (page: Page, key: string) => page.locator(`[data-testid="kpi-${key}"] [data-testid="kpi-value"]`);
   const widgetOrder = (page: Page) => page.locator('[data-widget]').evaluateAll((els) => els.map((e) => e.getAttribute('data-widget')));
 
   it('an analyst arranges two widgets, reloads, and finds them where she left them', async () => {
-    const { page, signedInAt } = await openAs('analyst', '/analytics');
+    const page = await openAs('analyst', '/analytics');
     await expect.poll(() => kpi(page, 'revenue').innerText()).toBe('$18,200.00');
-    const interactive = Date.now() - signedInAt;
+    const interactive = Date.now() - web.signedInAt(page);
     console.log(`dashboard interactive ${interactive} ms after the sign-in click`);
     expect(await kpi(page, 'conversions').innerText()).toBe('14');
     expect(await widgetOrder(page)).toEqual(['kpis', 'trends', 'recommendations', 'channels', 'performers', 'heatmap']);
@@ -172,7 +115,7 @@ describe.skipIf(skip)(`console analytics in Chromium${skip ? ' (skipped: chromiu
   });
 
   it("drills from revenue to a campaign to its conversions, with seed 003's figures exactly", async () => {
-    const { page } = await openAs('analyst', '/analytics?preset=30d&channel=sms');
+    const page = await openAs('analyst', '/analytics?preset=30d&channel=sms');
     await kpi(page, 'revenue').waitFor();
     await expect.poll(() => kpi(page, 'revenue').innerText()).toBe('$18,000.00');
     await page.getByTestId('kpi-revenue').click();
@@ -208,7 +151,7 @@ describe.skipIf(skip)(`console analytics in Chromium${skip ? ' (skipped: chromiu
   });
 
   it('shows a conversion posted through the API on the open dashboard without a reload', async () => {
-    const { page } = await openAs('analyst', '/analytics');
+    const page = await openAs('analyst', '/analytics');
     await expect.poll(() => kpi(page, 'conversions').innerText()).toBe('14');
     const marker = await page.evaluate(() => ((globalThis as { __kept?: number }).__kept = 42));
     const res = await manager.post('/api/conversions', { externalId: `live-${Date.now()}`, type: 'sale', value: '250.00', utmCampaign: ids.smsCode });
@@ -221,7 +164,7 @@ describe.skipIf(skip)(`console analytics in Chromium${skip ? ' (skipped: chromiu
   });
 
   it('exports the campaign table on screen as CSV', async () => {
-    const { page } = await openAs('analyst', '/analytics/campaigns');
+    const page = await openAs('analyst', '/analytics/campaigns');
     await page.getByTestId(`campaign-card-${ids.smsCode}`).waitFor();
     const onScreen = await page.locator('[data-testid^="campaign-card-"] h3').allInnerTexts();
     await axe(page, 'campaign overview');
@@ -234,7 +177,7 @@ describe.skipIf(skip)(`console analytics in Chromium${skip ? ' (skipped: chromiu
   });
 
   it('channels say where to move budget; a comparison ranks the picked campaigns; leaderboards list every breakdown', async () => {
-    const { page } = await openAs('manager', '/analytics/channels');
+    const page = await openAs('manager', '/analytics/channels');
     await page.getByTestId('reallocation').waitFor();
     expect((await page.getByTestId('reallocation').innerText()).replace(/\s+/g, ' ')).toContain('Move budget from Email to SMS');
     await axe(page, 'channels');
@@ -258,7 +201,7 @@ describe.skipIf(skip)(`console analytics in Chromium${skip ? ' (skipped: chromiu
 
   it("a manager imports a tracked-only campaign's daily figures after previewing what they replace", async () => {
     const ads = await campaign('Paid search', 'paid_ads', '3000', [0, 0, '0']);
-    const { page } = await openAs('manager', `/analytics/campaigns/${ads.id}?tab=figures`);
+    const page = await openAs('manager', `/analytics/campaigns/${ads.id}?tab=figures`);
     await page.getByTestId('save-day').waitFor();
     await page.getByLabel('Day', { exact: true }).fill(dayAgo(4));
     await page.getByLabel('Leads', { exact: true }).fill('30');
@@ -283,12 +226,12 @@ describe.skipIf(skip)(`console analytics in Chromium${skip ? ' (skipped: chromiu
     await page.getByTestId('metrics-csv').locator('input[type=file]').setInputFiles({ name: 'bad.csv', mimeType: 'text/csv', buffer: Buffer.from(`day,leads\n${dayAgo(2)},many\n`) });
     await expect.poll(async () => (await page.getByTestId('metrics-issues').innerText())).toContain('line 2');
     // The browser logs that refusal; it is the one this step asked for.
-    const errors = opened.at(-1)!.errors;
+    const errors = web.errors(page);
     errors.splice(0, errors.length, ...errors.filter((e) => !e.includes('status of 422')));
   });
 
   it('a viewer sees the figures but no export of any kind', async () => {
-    const { page } = await openAs('viewer', '/analytics');
+    const page = await openAs('viewer', '/analytics');
     await expect.poll(() => kpi(page, 'revenue').innerText()).toMatch(/^\$\d/);
     expect(await page.getByRole('navigation', { name: 'Main navigation' }).getByText('Analytics').count()).toBe(1);
     expect(await page.locator('[data-testid^="export-"]').count()).toBe(0);
