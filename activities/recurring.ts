@@ -31,10 +31,10 @@ export function createRecurringActivities(orm: MikroORM) {
       const inserted = await tx.raw<{ rows: { id: string }[] }>(
         `insert into campaigns (company_id, code, name, description, type, category, primary_channel, channels, status, approval_status,
            start_at, end_at, total_budget, currency, target_audience_size, expected_conversion_rate, target_roi, target_leads,
-           target_conversions, content, sender, variants, created_by_id)
+           target_conversions, content, sender, variants, created_by_id, recurring_parent_id)
          select company_id, ?, name || ' (' || to_char(now() at time zone 'UTC', 'YYYY-MM-DD HH24:MI') || ')', description, type, category,
            primary_channel, channels, 'draft', 'not_required', now(), greatest(end_at, now() + interval '1 day'), total_budget, currency,
-           target_audience_size, expected_conversion_rate, target_roi, target_leads, target_conversions, content, sender, variants, created_by_id
+           target_audience_size, expected_conversion_rate, target_roi, target_leads, target_conversions, content, sender, variants, created_by_id, id
          from campaigns where id = ?
          returning id`,
         [code, input.campaignId],

@@ -71,6 +71,9 @@ export interface RecurrenceInput {
   cron?: string;
   everyMs?: number;
   timeZone?: string;
+  /** The series' span: no run before `startAt` or after `endAt`. */
+  startAt?: Date;
+  endAt?: Date;
 }
 
 export async function scheduleRecurringCampaign(
@@ -86,6 +89,8 @@ export async function scheduleRecurringCampaign(
     spec: {
       ...(recurrence.cron ? { cronExpressions: [recurrence.cron] } : { intervals: [{ every: recurrence.everyMs! }] }),
       ...(recurrence.timeZone ? { timezone: recurrence.timeZone } : {}),
+      ...(recurrence.startAt ? { startAt: recurrence.startAt } : {}),
+      ...(recurrence.endAt ? { endAt: recurrence.endAt } : {}),
     },
     action: {
       type: 'startWorkflow',

@@ -5,9 +5,10 @@
 import { fileURLToPath } from 'node:url';
 import { getHeapStatistics } from 'node:v8';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
+import { Client, type Connection } from '@temporalio/client';
 import { loadConfig } from '../config/env.ts';
 import { createLogger } from '../config/logger.ts';
-import { connectWorker } from '../config/temporal.ts';
+import { connectClient, connectWorker } from '../config/temporal.ts';
 import { initOrm } from '../db/orm.ts';
 import { createActivities } from '../activities/index.ts';
 import { createChannels } from '../channels/index.ts';
@@ -27,12 +28,18 @@ try {
   const orm = await initOrm({ clientUrl: databaseUrl(config), poolMax: config.DATABASE_POOL_MAX, migrate: true });
   const connection = await connectWorker(config, temporalAddress(config));
   const channels = createChannels(config);
+  // Recurring campaigns' schedules are created, paused and deleted by activities: one client, made on first use.
+  let clientConnection: Promise<Connection> | undefined;
+  const temporal = async () => {
+    clientConnection ??= connectClient(config, temporalAddress(config));
+    return new Client({ connection: await clientConnection, namespace: config.TEMPORAL_NAMESPACE });
+  };
   const worker = await Worker.create({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     workflowsPath: fileURLToPath(new URL('../workflows/index.ts', import.meta.url)),
-    activities: createActivities({ orm, config, log, channels }),
+    activities: createActivities({ orm, config, log, channels, temporal }),
     // In-flight batches get this long to record what they sent before the worker goes away.
     shutdownGraceTime: '10s',
     // Heartbeats carry pause/stop to a running batch: let them through at least every second.
@@ -47,6 +54,7 @@ try {
   // run() resolves after shutdown() (SIGINT/SIGTERM are handled by the SDK's runtime).
   await worker.run();
   await connection.close();
+  if (clientConnection) await (await clientConnection).close();
   await channels.closeAll();
   await orm.close();
   log.info('worker stopped');

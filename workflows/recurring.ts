@@ -13,6 +13,12 @@ export interface RecurringCampaignInput {
   companyId: string;
   createdBy: string;
   approvalRequired: boolean;
+  /**
+   * The content hash the series was approved with (set by a series the API submitted). An
+   * occurrence whose copied content hashes the same needs no approval of its own; one that differs
+   * (it cannot, while the series is live and so not editable, but the check is cheap) waits for one.
+   */
+  approvedContentHash?: string;
   options?: Partial<CampaignOptions>;
 }
 
@@ -32,7 +38,7 @@ export async function recurringCampaignWorkflow(input: RecurringCampaignInput): 
         campaignId: occurrence.campaignId,
         companyId: input.companyId,
         createdBy: input.createdBy,
-        approvalRequired: input.approvalRequired,
+        approvalRequired: input.approvedContentHash === undefined ? input.approvalRequired : occurrence.contentHash !== input.approvedContentHash,
         startAt: null,
         contentHash: occurrence.contentHash,
         ...(input.options ? { options: input.options } : {}),

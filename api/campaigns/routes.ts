@@ -11,6 +11,7 @@ import { liveState, listCampaigns } from './store.ts';
 import { approvalHash, createCampaign, diff, duplicateCampaign, loadCampaign, restoreCampaign, softDelete, updateCampaign } from './service.ts';
 import { ValidationError } from '../../domain/errors.ts';
 import { performanceOf, segmentsOf } from './extras.ts';
+import { seriesOf } from './series.ts';
 import { publishEvents } from '../../db/repositories/outbox.ts';
 
 const IdempotencyHeader = z.object({
@@ -104,13 +105,14 @@ export function campaignRoutes(deps: AppDeps) {
       const em = c.get('em');
       const { companyId } = c.get('caller');
       const campaign = await loadCampaign(em, companyId, id);
-      const [state, segments, performance] = await Promise.all([
+      const [state, series, segments, performance] = await Promise.all([
         liveState(deps.temporal.client, campaign),
+        seriesOf(deps.temporal.client, em, companyId, campaign),
         q.include_segments ? segmentsOf(em, companyId, id) : undefined,
         q.include_performance ? performanceOf(em, companyId, id) : undefined,
       ]);
       c.header('ETag', `"${campaign.version}"`);
-      return c.json({ ...campaign, state, ...(segments ? { segments } : {}), ...(performance !== undefined ? { performance } : {}) }, 200);
+      return c.json({ ...campaign, state, ...(series ? { series } : {}), ...(segments ? { segments } : {}), ...(performance !== undefined ? { performance } : {}) }, 200);
     })
     .openapi(update, async (c) => {
       const { id } = c.req.valid('param');

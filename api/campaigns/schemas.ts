@@ -2,6 +2,7 @@
 import { ALL_CAMPAIGN_CHANNELS, CAMPAIGN_CATEGORIES, CAMPAIGN_TYPES } from '../../domain/campaign-rules.ts';
 import { CAMPAIGN_STATES } from '../../domain/campaign-states.ts';
 import { APPROVAL_STATUSES } from '../../db/entities/campaign.ts';
+import { RECURRENCE_FREQUENCIES, WEEKDAYS } from '../../domain/campaign-recurrence.ts';
 import { z } from '../openapi-zod.ts';
 import { InstantQuery, PageQuery, pageOf } from '../openapi.ts';
 
@@ -41,6 +42,19 @@ export const AudienceSchema = z
   })
   .openapi('CampaignAudience');
 
+export const RecurrenceSchema = z
+  .strictObject({
+    frequency: z.enum(RECURRENCE_FREQUENCIES),
+    at: z.string().max(5).openapi({ description: 'Wall-clock time HH:MM (24 h) in timeZone', example: '09:00' }),
+    weekdays: z.array(z.enum(WEEKDAYS)).max(7).optional().openapi({ description: 'Weekly: the days it runs on', example: ['mon'] }),
+    dayOfMonth: z.number().int().optional().openapi({ description: 'Monthly: 1 to 28', example: 1 }),
+    timeZone: z.string().max(64).optional().openapi({ description: "IANA zone; the company's when absent", example: 'Europe/Berlin' }),
+  })
+  .openapi('CampaignRecurrence', {
+    description:
+      "A recurring campaign: one occurrence (a campaign of its own, sent to the audience as it is then) per run, from startAt to endAt. Approved once for the series: occurrences carrying the approved content are not approved again. null: a one-off campaign",
+  });
+
 const editable = {
   name: z.string().max(200),
   description: z.string().max(5000).nullable(),
@@ -56,6 +70,7 @@ const editable = {
   sender: SenderSchema,
   variants: z.array(VariantSchema).max(10),
   audience: AudienceSchema,
+  recurrence: RecurrenceSchema.nullable(),
 };
 
 export const CampaignCreate = z
@@ -71,6 +86,7 @@ export const CampaignCreate = z
     sender: editable.sender.optional(),
     variants: editable.variants.optional(),
     audience: editable.audience.optional(),
+    recurrence: editable.recurrence.optional(),
   })
   .openapi('CampaignCreate');
 
@@ -115,6 +131,31 @@ export const CampaignSummary = z
   })
   .openapi('CampaignSummary');
 
+const CampaignRef = z.object({ id: z.uuid(), code: z.string(), name: z.string() });
+
+export const SeriesSchema = z
+  .object({
+    description: z.string().openapi({ example: 'Every week on Monday at 09:00 (Europe/Berlin)' }),
+    schedule: z
+      .object({
+        paused: z.boolean(),
+        note: z.string().nullable(),
+        nextRuns: z.array(z.string()).openapi({ description: 'The next run times (ISO), at most 5' }),
+      })
+      .nullable()
+      .openapi({ description: 'The Temporal Schedule; null before the series goes live and after it ends' }),
+    occurrences: z.array(
+      CampaignRef.extend({
+        status: z.enum(CAMPAIGN_STATES),
+        createdAt: z.string(),
+        sent: z.number().int(),
+        failed: z.number().int(),
+        audience: z.number().int(),
+      }),
+    ),
+  })
+  .openapi('CampaignSeries');
+
 export const Campaign = CampaignSummary.extend({
   description: z.string().nullable(),
   channels: z.array(z.string()),
@@ -128,6 +169,10 @@ export const Campaign = CampaignSummary.extend({
   approvedBy: UserRef,
   approvedAt: z.string().nullable(),
   approvals: z.array(z.object({ decision: z.string(), approver: UserRef, comment: z.string().nullable(), decidedAt: z.string() })),
+  recurrence: RecurrenceSchema.required({ timeZone: true }).nullable(),
+  /** An occurrence names the recurring campaign it was copied from. */
+  occurrenceOf: CampaignRef.nullable(),
+  series: SeriesSchema.optional(),
   state: StateSchema.nullable(),
   warnings: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
   segments: z.array(z.record(z.string(), z.unknown())).optional(),

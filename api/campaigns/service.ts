@@ -5,8 +5,10 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { assertDeletable, CAMPAIGN_NAME_MAX, validateCampaignDraft, type CampaignDraftInput, type DraftAssessment } from '../../domain/campaign-rules.ts';
 import { assertEditable } from '../../domain/campaign-states.ts';
+import { isTrackedChannel } from '../../domain/campaign-rules.ts';
+import { parseRecurrence, type Recurrence } from '../../domain/campaign-recurrence.ts';
 import { segmentIssues } from '../../domain/segment-rules.ts';
-import { PreconditionFailedError, ValidationError, type FieldIssue } from '../../domain/errors.ts';
+import { ConflictError, PreconditionFailedError, ValidationError, type FieldIssue } from '../../domain/errors.ts';
 import { isCampaignCodeTaken, nextCampaignCode } from '../../db/repositories/campaigns.ts';
 import { sqlOf } from '../../db/sql.ts';
 import type { Caller } from '../context.ts';
@@ -36,6 +38,18 @@ async function checkExtras(em: EntityManager, companyId: string, input: { audien
   if (issues.length) throw new ValidationError(issues);
 }
 
+/**
+ * The recurrence a create or edit asks for, checked and with the company's zone filled in: null for
+ * a one-off campaign, undefined when the edit leaves it alone. A tracked-only channel never sends,
+ * so it has nothing to repeat.
+ */
+async function recurrenceFor(em: EntityManager, companyId: string, value: unknown, channel: string): Promise<Recurrence | null | undefined> {
+  if (value === undefined || value === null) return value;
+  if (isTrackedChannel(channel)) throw ValidationError.field('recurrence', `a ${channel} campaign is tracked, not sent, so it cannot recur`);
+  const policy = await companyPolicy(em, companyId);
+  return parseRecurrence(value, policy.timeZone);
+}
+
 async function assess(em: EntityManager, caller: Caller, input: CampaignDraftInput, exceptId?: string): Promise<DraftAssessment> {
   const policy = await companyPolicy(em, caller.companyId);
   const codeTaken = typeof input.code === 'string' && (await isCampaignCodeTaken(em, caller.companyId, input.code, exceptId));
@@ -56,18 +70,20 @@ async function writeAudience(em: EntityManager, companyId: string, campaignId: s
 
 export async function createCampaign(em: EntityManager, caller: Caller, input: Create): Promise<{ id: string; warnings: FieldIssue[] }> {
   await checkExtras(em, caller.companyId, input);
+  const recurrence = await recurrenceFor(em, caller.companyId, input.recurrence, input.channel);
   const code = input.code ?? (await nextCampaignCode(em, caller.companyId, new Date()));
   const { draft, warnings } = await assess(em, caller, { ...input, code });
   const t = input.targets ?? {};
   const res = await sqlOf(em).raw<{ rows: { id: string }[] }>(
     `insert into campaigns (company_id, code, name, description, type, category, primary_channel, channels, start_at, end_at, total_budget, currency,
                             target_audience_size, expected_conversion_rate, target_roi, target_leads, target_conversions, content, sender, variants,
-                            created_by_id, updated_by_id, version)
-     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1) returning id`,
+                            created_by_id, updated_by_id, recurrence, version)
+     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1) returning id`,
     [
       caller.companyId, draft.code, draft.name, draft.description, draft.type, draft.category, draft.channel, [draft.channel], draft.startAt, draft.endAt,
       draft.budget, draft.currency, t.audienceSize ?? 0, t.conversionRate ?? '0', t.roi ?? '0', t.leads ?? 0, t.conversions ?? 0,
       JSON.stringify(input.content ?? {}), JSON.stringify(input.sender ?? {}), JSON.stringify(input.variants ?? []), caller.userId, caller.userId,
+      recurrence ? JSON.stringify(recurrence) : null,
     ],
   );
   const id = res.rows[0]!.id;
@@ -77,7 +93,7 @@ export async function createCampaign(em: EntityManager, caller: Caller, input: C
 }
 
 /** The stored fields a patch may change, as they are in the DTO (for before/after in the audit log). */
-const AUDITED = ['code', 'name', 'description', 'type', 'category', 'channel', 'startAt', 'endAt', 'budget', 'targets', 'content', 'sender', 'variants', 'audience'] as const;
+const AUDITED = ['code', 'name', 'description', 'type', 'category', 'channel', 'startAt', 'endAt', 'budget', 'targets', 'content', 'sender', 'variants', 'audience', 'recurrence'] as const;
 
 export function diff(before: CampaignDto, after: CampaignDto): { before: Record<string, unknown>; after: Record<string, unknown> } {
   const b: Record<string, unknown> = {};
@@ -107,6 +123,21 @@ export async function updateCampaign(
   }
   assertEditable(current.status);
   await checkExtras(em, caller.companyId, patch);
+  const channel = patch.channel ?? current.channel;
+  let recurrence = await recurrenceFor(em, caller.companyId, patch.recurrence, channel);
+  if (recurrence === undefined) {
+    recurrence = current.recurrence;
+    if (recurrence && isTrackedChannel(channel)) throw ValidationError.field('channel', `a recurring campaign cannot move to ${channel}, which is tracked, not sent: clear its recurrence first`);
+  }
+  // A submitted campaign's workflow was started as a one-off send or as a series: it cannot turn
+  // into the other. Its cadence may still change until it goes live (read when the schedule is made).
+  if (current.status !== 'draft' && current.status !== 'rejected' && (recurrence === null) !== (current.recurrence === null)) {
+    throw new ConflictError(
+      `a ${current.status} campaign cannot ${recurrence ? 'become recurring' : 'stop recurring'}: that is decided before it is submitted (stop it and duplicate it instead)`,
+      'recurrence_fixed',
+      { state: current.status, field: 'recurrence' },
+    );
+  }
   const merged: CampaignDraftInput = {
     name: patch.name ?? current.name,
     code: patch.code ?? current.code,
@@ -124,7 +155,7 @@ export async function updateCampaign(
   const res = await sqlOf(em).raw<{ rowCount: number }>(
     `update campaigns set code = ?, name = ?, description = ?, type = ?, category = ?, primary_channel = ?, channels = ?, start_at = ?, end_at = ?,
             total_budget = ?, currency = ?, target_audience_size = ?, expected_conversion_rate = ?, target_roi = ?, target_leads = ?, target_conversions = ?,
-            content = ?, sender = ?, variants = ?, updated_by_id = ?, updated_at = now(), version = version + 1,
+            content = ?, sender = ?, variants = ?, recurrence = ?, updated_by_id = ?, updated_at = now(), version = version + 1,
             status = case when status = 'rejected' then 'draft' else status end,
             workflow_id = case when status = 'rejected' then null else workflow_id end
       where id = ? and company_id = ? and version = ?`,
@@ -132,7 +163,7 @@ export async function updateCampaign(
       draft.code, draft.name, draft.description, draft.type, draft.category, draft.channel, [draft.channel], draft.startAt, draft.endAt, draft.budget, draft.currency,
       t.audienceSize, t.conversionRate, t.roi, t.leads, t.conversions,
       JSON.stringify(patch.content ?? current.content), JSON.stringify(patch.sender ?? current.sender), JSON.stringify(patch.variants ?? current.variants),
-      caller.userId, current.id, caller.companyId, current.version,
+      recurrence ? JSON.stringify(recurrence) : null, caller.userId, current.id, caller.companyId, current.version,
     ],
   );
   if (res.rowCount === 0) throw new PreconditionFailedError('the campaign changed while you were saving; reload and edit again');
@@ -146,12 +177,13 @@ export async function restoreCampaign(em: EntityManager, caller: Caller, before:
   await sqlOf(em).raw(
     `update campaigns set code = ?, name = ?, description = ?, type = ?, category = ?, primary_channel = ?, channels = ?, start_at = ?, end_at = ?,
             total_budget = ?, currency = ?, target_audience_size = ?, expected_conversion_rate = ?, target_roi = ?, target_leads = ?, target_conversions = ?,
-            content = ?, sender = ?, variants = ?, updated_by_id = ?, updated_at = now(), version = version + 1
+            content = ?, sender = ?, variants = ?, recurrence = ?, updated_by_id = ?, updated_at = now(), version = version + 1
       where id = ? and company_id = ?`,
     [
       before.code, before.name, before.description, before.type, before.category, before.channel, before.channels, before.startAt, before.endAt,
       before.budget.amount, before.budget.currency, t.audienceSize, t.conversionRate, t.roi, t.leads, t.conversions,
-      JSON.stringify(before.content), JSON.stringify(before.sender), JSON.stringify(before.variants), caller.userId, before.id, caller.companyId,
+      JSON.stringify(before.content), JSON.stringify(before.sender), JSON.stringify(before.variants), before.recurrence ? JSON.stringify(before.recurrence) : null,
+      caller.userId, before.id, caller.companyId,
     ],
   );
   await writeAudience(em, caller.companyId, before.id, before.audience ? { segmentId: before.audience.segmentId, rules: before.audience.rules } : null);
@@ -182,6 +214,7 @@ export async function duplicateCampaign(em: EntityManager, caller: Caller, sourc
     content: source.content as Create['content'],
     sender: source.sender as Create['sender'],
     variants: source.variants as Create['variants'],
+    recurrence: source.recurrence,
     ...(source.audience ? { audience: { segmentId: source.audience.segmentId, rules: source.audience.rules } } : {}),
   });
   return id;

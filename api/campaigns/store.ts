@@ -146,6 +146,10 @@ interface DetailRow extends SummaryRow {
   segment_name: string | null;
   audience_rules: unknown;
   has_audience: boolean;
+  recurrence: CampaignDto['recurrence'];
+  parent_id: string | null;
+  parent_code: string | null;
+  parent_name: string | null;
   approvals: { decision: string; approverId: string | null; approverName: string | null; comment: string | null; decidedAt: string }[];
 }
 
@@ -157,6 +161,7 @@ export async function loadCampaign(em: EntityManager, companyId: string, id: str
             c.target_leads, c.target_conversions, c.content, c.sender, c.variants, c.version, c.workflow_id,
             au.id as approver_id, au.name as approver_name, c.approved_at,
             cs.segment_id, coalesce(s.name, cs.name) as segment_name, cs.demographic_criteria as audience_rules, cs.id is not null as has_audience,
+            c.recurrence, p.id as parent_id, p.code as parent_code, p.name as parent_name,
             coalesce((select json_agg(json_build_object('decision', a.decision, 'approverId', a.approver_id, 'approverName', u.name, 'comment', a.comment, 'decidedAt', a.decided_at) order by a.decided_at)
                         from approvals a left join users u on u.id = a.approver_id where a.campaign_id = c.id), '[]') as approvals
        from campaigns c
@@ -164,6 +169,7 @@ export async function loadCampaign(em: EntityManager, companyId: string, id: str
        left join users au on au.id = c.approved_by_id
        left join lateral (select * from campaign_segments x where x.campaign_id = c.id order by x.created_at limit 1) cs on true
        left join segments s on s.id = cs.segment_id
+       left join campaigns p on p.id = c.recurring_parent_id
       where c.id = ? and c.company_id = ? and c.deleted_at is null`,
     [id, companyId],
   );
@@ -183,6 +189,8 @@ export async function loadCampaign(em: EntityManager, companyId: string, id: str
     approvedBy: r.approver_id ? { id: r.approver_id, name: r.approver_name ?? '' } : null,
     approvedAt: iso(r.approved_at),
     approvals: r.approvals.map((a) => ({ decision: a.decision, approver: a.approverId ? { id: a.approverId, name: a.approverName ?? '' } : null, comment: a.comment, decidedAt: iso(a.decidedAt)! })),
+    recurrence: r.recurrence ?? null,
+    occurrenceOf: r.parent_id ? { id: r.parent_id, code: r.parent_code ?? '', name: r.parent_name ?? '' } : null,
     state: null,
   };
 }

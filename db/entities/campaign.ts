@@ -1,6 +1,7 @@
 import { defineEntity, p, type InferEntity } from '@mikro-orm/core';
 import { ALL_CAMPAIGN_CHANNELS, CAMPAIGN_CATEGORIES, CAMPAIGN_CHANNELS, CAMPAIGN_TYPES } from '../../domain/campaign-rules.ts';
 import { CAMPAIGN_STATES } from '../../domain/campaign-states.ts';
+import type { Recurrence } from '../../domain/campaign-recurrence.ts';
 import { CompanySchema } from './company.ts';
 import { UserSchema } from './user.ts';
 import { tenantFilter } from '../tenant.ts';
@@ -27,12 +28,8 @@ export interface Variant {
   split: number;
   content?: CampaignContent;
 }
-export interface RecurrenceSpec {
-  cron?: string;
-  intervalDays?: number;
-  timeZone?: string;
-  until?: string;
-}
+/** A recurring campaign's cadence (domain/campaign-recurrence.ts); null for a one-off campaign. */
+export type RecurrenceSpec = Recurrence;
 
 export const CampaignSchema = defineEntity({
   name: 'Campaign',
@@ -76,6 +73,8 @@ export const CampaignSchema = defineEntity({
     sender: p.json<SenderIdentity>().default('{}'),
     variants: p.json<Variant[]>().default('[]'),
     recurrence: p.json<RecurrenceSpec>().nullable(),
+    /** An occurrence of a recurring campaign points at the series it was copied from. */
+    recurringParent: () => p.manyToOne(CampaignSchema).ref().nullable().deleteRule('restrict').index(),
     /** Monotonic: a projection carrying an older version never overwrites a newer one. */
     stateVersion: p.integer().default(0),
     workflowId: p.string().length(128).nullable(),

@@ -20,16 +20,17 @@ export async function startTestWorker(orm: MikroORM, channels: ChannelRegistry, 
   const native = await NativeConnection.connect({ address: inject('temporalAddress') });
   const connection = await Connection.connect({ address: inject('temporalAddress') });
   const config = testConfig(opts.env);
+  const client = new Client({ connection });
   const worker = await Worker.create({
     connection: native,
     taskQueue,
     workflowBundle: { codePath: inject('workflowBundlePath') },
-    activities: createActivities({ orm, config, log: createLogger(config, 'test-worker'), channels, ...(opts.sendConcurrency ? { sendConcurrency: opts.sendConcurrency } : {}) }),
+    activities: createActivities({ orm, config, log: createLogger(config, 'test-worker'), channels, temporal: async () => client, ...(opts.sendConcurrency ? { sendConcurrency: opts.sendConcurrency } : {}) }),
     maxHeartbeatThrottleInterval: '1 second',
   });
   const running = worker.run();
   return {
-    client: new Client({ connection }),
+    client,
     taskQueue,
     close: async () => {
       worker.shutdown();
