@@ -66,6 +66,8 @@ export interface CampaignActivities {
   snapshotAudience(input: CampaignRef): Promise<SnapshotResult>;
   sendBatch(input: BatchInput): Promise<BatchResult>;
   finalizeRecipients(input: CampaignRef & { stopped: boolean }): Promise<Counts>;
+  /** A tracked-only campaign's end as stored now (ISO), or null when the row is gone. */
+  trackingWindow(input: CampaignRef): Promise<{ endAt: string | null }>;
 }
 
 export interface OccurrenceInput extends CampaignRef {

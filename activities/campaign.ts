@@ -208,7 +208,13 @@ export function createCampaignBookkeeping(orm: MikroORM) {
     return counts;
   }
 
-  return { projectStatus, notify, snapshotAudience, finalizeRecipients };
+  async function trackingWindow(ref: CampaignRef): Promise<{ endAt: string | null }> {
+    const res = await knex().raw<{ rows: { end_at: Date | null }[] }>(`select end_at from campaigns where id = ? and company_id = ?`, [ref.campaignId, ref.companyId]);
+    const end = res.rows[0]?.end_at;
+    return { endAt: end ? new Date(end).toISOString() : null };
+  }
+
+  return { projectStatus, notify, snapshotAudience, finalizeRecipients, trackingWindow };
 }
 
 interface SnapshotRow {

@@ -27,7 +27,8 @@ export type CampaignChannel = (typeof CAMPAIGN_CHANNELS)[number];
 /**
  * Channels Herald does not send through (seed 003's paid ads, social and organic; seed 000's direct
  * mail): a campaign on one is tracked, not sent. Its figures arrive per day through the metrics API
- * or a CSV import, and its submit is refused, so it never snapshots an audience.
+ * or a CSV import. It is submitted and approved like any campaign, then its workflow tracks it from
+ * start to end (`sending` means "running") and completes it; it never snapshots an audience.
  */
 export const TRACKED_CHANNELS = ['paid_ads', 'social', 'organic', 'direct_mail'] as const;
 export type TrackedChannel = (typeof TRACKED_CHANNELS)[number];

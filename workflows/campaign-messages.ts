@@ -82,6 +82,13 @@ export interface CampaignWorkflowInput {
   /** ISO instant; null sends as soon as the campaign is approved (or submitted). */
   startAt: string | null;
   contentHash: string;
+  /**
+   * Tracked, not sent (paid ads, social, organic, direct mail): approval and scheduling as for any
+   * campaign, then `sending` means "running (tracking)" from the start until the campaign's end
+   * date, then `completed`. No audience is snapshotted and nothing is sent; pause and resume do not
+   * apply (the API refuses them with 409 tracked_only), stop ends tracking early.
+   */
+  tracked?: boolean;
   options?: Partial<CampaignOptions>;
   carried?: CarriedState;
 }

@@ -1,6 +1,7 @@
 /**
  * One durable workflow per submitted campaign (`campaign-<id>`): approval, scheduling, batched
- * sending with pause/resume/stop, completion. The workflow is the source of truth for the state;
+ * sending with pause/resume/stop, completion; a tracked-only campaign is tracked from its start to its
+ * end instead of sent (`input.tracked`). The workflow is the source of truth for the state;
  * every transition is projected to the `campaigns` row by an activity with a growing stateVersion.
  */
 import {
@@ -198,7 +199,8 @@ export async function campaignWorkflow(input: CampaignWorkflowInput): Promise<Ca
   setHandler(editAudienceUpdate, onEdit, { validator: beforeSending('editing the audience') });
 
   setHandler(pauseSignal, ({ reason }) => {
-    if (status === 'sending') {
+    // A tracked campaign has no sends to hold back (the API refuses its pause with a 409).
+    if (status === 'sending' && !input.tracked) {
       pauseRequested = true;
       pauseReason = reason ?? 'paused by a user';
       for (const f of inFlight.values()) f.scope.cancel();
@@ -223,7 +225,7 @@ export async function campaignWorkflow(input: CampaignWorkflowInput): Promise<Ca
   }
 
   async function finish(final: CampaignState, reason?: string): Promise<CampaignResult> {
-    if (status === 'sending' || status === 'paused' || final === 'stopped') {
+    if (!input.tracked && (status === 'sending' || status === 'paused' || final === 'stopped')) {
       counts = await acts.finalizeRecipients({ ...ref, stopped: final === 'stopped' });
     }
     await moveTo(final, { reason: reason ?? null });
@@ -232,6 +234,25 @@ export async function campaignWorkflow(input: CampaignWorkflowInput): Promise<Ca
     }
     await condition(allHandlersFinished);
     return { status, counts: view().counts };
+  }
+
+  /**
+   * Tracked, not sent: `sending` is "running (tracking)" until the campaign's end date, read from
+   * its row when tracking starts and again when the timer fires (so a later end date is honoured).
+   * Its figures arrive through the metrics API meanwhile; nothing is snapshotted or sent here.
+   */
+  async function track(): Promise<CampaignResult> {
+    await moveTo('sending');
+    await acts.notify({ ...ref, kind: 'campaign.started', audience: 'owners', payload: { tracked: true } });
+    for (;;) {
+      const { endAt } = await acts.trackingWindow(ref);
+      const left = endAt ? Date.parse(endAt) - Date.now() : 0;
+      if (!(left > 0) || stopRequested) break;
+      nextWakeAt = endAt;
+      await condition(() => stopRequested, left);
+      nextWakeAt = null;
+    }
+    return await finish(stopRequested ? 'stopped' : 'completed');
   }
 
   if (status === 'draft') {
@@ -297,6 +318,8 @@ export async function campaignWorkflow(input: CampaignWorkflowInput): Promise<Ca
     if (current() !== 'pending_approval') break;
   }
   nextWakeAt = null;
+
+  if (input.tracked) return await track();
 
   if (status !== 'sending' && status !== 'paused') {
     await moveTo('sending');

@@ -21,7 +21,7 @@ import {
   stopSignal,
   type CampaignStateView,
 } from '../../workflows/campaign-messages.ts';
-import { isTrackedChannel, validateCampaignSubmission } from '../../domain/campaign-rules.ts';
+import { isTrackedChannel, validateCampaignDraft, validateCampaignSubmission } from '../../domain/campaign-rules.ts';
 import { approvalRequirement } from '../../domain/campaign-budget.ts';
 import { ConflictError, ForbiddenError, ValidationError } from '../../domain/errors.ts';
 import type { SegmentRule } from '../../domain/segment-types.ts';
@@ -124,6 +124,15 @@ export function campaignActionRoutes(deps: AppDeps) {
   async function signal(c: ApiContext, id: string, kind: 'pause' | 'resume' | 'stop', reason: string | undefined) {
     const caller = c.get('caller');
     const campaign = await loadCampaign(c.get('em'), caller.companyId, id);
+    // Herald sends nothing on a tracked channel, so there is nothing to hold back: the ads, posts or
+    // mailings are paused where they run, and their figures keep coming through the metrics API.
+    if (kind !== 'stop' && isTrackedChannel(campaign.channel)) {
+      throw new ConflictError(
+        `a ${campaign.channel} campaign is tracked, not sent: there are no sends to ${kind}; its daily figures keep counting as they are recorded, and stop ends its tracking early`,
+        'tracked_only',
+        { channel: campaign.channel, state: campaign.status },
+      );
+    }
     const handle = campaignHandle(client, id);
     let before: CampaignStateView;
     try {
@@ -148,7 +157,7 @@ export function campaignActionRoutes(deps: AppDeps) {
   }
 
   return router()
-    .openapi(action('/{id}/submit', 'Submit a draft: starts its workflow (to approval, or onto the calendar)', 'launch'), async (c) => {
+    .openapi(action('/{id}/submit', 'Submit a draft: starts its workflow (to approval, or onto the calendar); a tracked-only campaign is then tracked from its start to its end, never sent', 'launch'), async (c) => {
       const { id } = c.req.valid('param');
       const caller = c.get('caller');
       const em = c.get('em');
@@ -157,32 +166,34 @@ export function campaignActionRoutes(deps: AppDeps) {
         throw new ConflictError(`this campaign was already submitted (it is ${campaign.status})`, 'invalid_state', { state: campaign.status });
       }
       if (await heldByRun(id)) throw new ConflictError('this campaign was already submitted: its workflow is running', 'invalid_state', { state: campaign.status });
-      // Tracked-only: Herald does not send on this channel, so there is nothing to submit, approve or snapshot.
-      if (isTrackedChannel(campaign.channel)) {
-        throw new ConflictError(
-          `a ${campaign.channel} campaign is tracked, not sent: record its daily figures with POST /api/campaigns/${id}/metrics or a CSV import`,
-          'tracked_only',
-          { channel: campaign.channel },
-        );
-      }
-      requireContentFor(campaign);
+      // Tracked, not sent (paid ads, social, organic, direct mail): the same approval and calendar,
+      // then tracking from start to end; no content or audience to check, nothing ever snapshotted.
+      const tracked = isTrackedChannel(campaign.channel);
+      if (!tracked) requireContentFor(campaign);
       const policy = await companyPolicy(em, caller.companyId);
-      const rule = await audienceRule(em, id);
-      const count = await countAudience(em, caller.companyId, rule);
-      const assessment = validateCampaignSubmission(
-        { id, name: campaign.name, code: campaign.code, description: campaign.description, type: campaign.type, category: campaign.category, channel: campaign.channel, startAt: campaign.startAt, endAt: campaign.endAt, budget: campaign.budget.amount, currency: campaign.budget.currency },
-        { now: new Date(), company: policy },
-        { rules: rule, count },
-      );
+      const draft = { id, name: campaign.name, code: campaign.code, description: campaign.description, type: campaign.type, category: campaign.category, channel: campaign.channel, startAt: campaign.startAt, endAt: campaign.endAt, budget: campaign.budget.amount, currency: campaign.budget.currency };
+      const rule = tracked ? null : await audienceRule(em, id);
+      const count = tracked ? null : await countAudience(em, caller.companyId, rule);
+      const assessment =
+        count === null ? validateCampaignDraft(draft, { now: new Date(), company: policy }) : validateCampaignSubmission(draft, { now: new Date(), company: policy }, { rules: rule, count });
       await em.transactional(async (tx) => {
         // A resubmission starts a new run whose state versions begin again at 0.
-        await sqlOf(tx).raw(`update campaigns set state_version = 0, status = 'draft', workflow_id = ?, target_audience_size = ? where id = ?`, [`campaign-${id}`, count, id]);
-        await audit(tx, c, { action: 'campaign.submitted', entityType: 'campaign', entityId: id, after: { audience: count, approvalRequired: assessment.approval.required } });
-        await publishEvents(tx, [{ companyId: caller.companyId, type: 'campaign.launched', payload: { campaignId: id, audience: count, approvalRequired: assessment.approval.required } }]);
+        await sqlOf(tx).raw(`update campaigns set state_version = 0, status = 'draft', workflow_id = ?, target_audience_size = coalesce(?, target_audience_size) where id = ?`, [`campaign-${id}`, count, id]);
+        await audit(tx, c, { action: 'campaign.submitted', entityType: 'campaign', entityId: id, after: { audience: count, approvalRequired: assessment.approval.required, ...(tracked ? { tracked } : {}) } });
+        await publishEvents(tx, [{ companyId: caller.companyId, type: 'campaign.launched', payload: { campaignId: id, audience: count ?? 0, approvalRequired: assessment.approval.required, ...(tracked ? { tracked } : {}) } }]);
       });
       await startCampaign(
         client,
-        { version: 1, campaignId: id, companyId: caller.companyId, createdBy: campaign.createdBy!.id, approvalRequired: assessment.approval.required, startAt: campaign.startAt, contentHash: approvalHash(campaign) },
+        {
+          version: 1,
+          campaignId: id,
+          companyId: caller.companyId,
+          createdBy: campaign.createdBy!.id,
+          approvalRequired: assessment.approval.required,
+          startAt: campaign.startAt,
+          contentHash: approvalHash(campaign),
+          ...(tracked ? { tracked } : {}),
+        },
         deps.config.TEMPORAL_TASK_QUEUE,
       );
       await stateAfter(client, id, (s) => s.status !== 'draft');
@@ -221,10 +232,10 @@ export function campaignActionRoutes(deps: AppDeps) {
       await stateAfter(client, id, (s) => s.status !== 'approved' && s.status !== 'scheduled');
       return c.json(await respond(c, id), 200);
     })
-    .openapi(actionWith('/{id}/pause', 'Pause sending: no new batches; in-flight ones stop after the message in hand', 'control', ReasonBody), async (c) =>
+    .openapi(actionWith('/{id}/pause', 'Pause sending: no new batches; in-flight ones stop after the message in hand (409 tracked_only for a tracked-only campaign)', 'control', ReasonBody), async (c) =>
       c.json(await signal(c, c.req.valid('param').id, 'pause', c.req.valid('json').reason), 200),
     )
-    .openapi(actionWith('/{id}/resume', 'Resume a paused campaign from its first unsent recipient', 'control', ReasonBody), async (c) =>
+    .openapi(actionWith('/{id}/resume', 'Resume a paused campaign from its first unsent recipient (409 tracked_only for a tracked-only campaign)', 'control', ReasonBody), async (c) =>
       c.json(await signal(c, c.req.valid('param').id, 'resume', c.req.valid('json').reason), 200),
     )
     .openapi(actionWith('/{id}/stop', 'Stop for good: the unsent remainder is marked skipped', 'control', ReasonBody), async (c) =>
