@@ -89,6 +89,13 @@ export interface CampaignWorkflowInput {
    * apply (the API refuses them with 409 tracked_only), stop ends tracking early.
    */
   tracked?: boolean;
+  /**
+   * A recurring campaign (workflows/series.ts): approval and scheduling as for any campaign, then
+   * instead of sending it creates the Temporal Schedule that starts one occurrence per run;
+   * `sending` means "live", pause/resume/stop pause/unpause/delete the schedule, and the end date
+   * completes it.
+   */
+  series?: boolean;
   options?: Partial<CampaignOptions>;
   carried?: CarriedState;
 }

@@ -40,6 +40,7 @@ import {
   type CarriedState,
   type ContentEdit,
 } from './campaign-messages.ts';
+import { runSeries } from './series.ts';
 
 const acts = proxyActivities<CampaignActivities>({
   startToCloseTimeout: '2 minutes',
@@ -225,7 +226,7 @@ export async function campaignWorkflow(input: CampaignWorkflowInput): Promise<Ca
   }
 
   async function finish(final: CampaignState, reason?: string): Promise<CampaignResult> {
-    if (!input.tracked && (status === 'sending' || status === 'paused' || final === 'stopped')) {
+    if (!input.tracked && !input.series && (status === 'sending' || status === 'paused' || final === 'stopped')) {
       counts = await acts.finalizeRecipients({ ...ref, stopped: final === 'stopped' });
     }
     await moveTo(final, { reason: reason ?? null });
@@ -320,6 +321,27 @@ export async function campaignWorkflow(input: CampaignWorkflowInput): Promise<Ca
   nextWakeAt = null;
 
   if (input.tracked) return await track();
+  if (input.series) {
+    return await runSeries({
+      ref,
+      createdBy: input.createdBy,
+      options: input.options,
+      contentHash: () => contentHash,
+      status: current,
+      pauseRequested: () => pauseRequested,
+      stopRequested: () => stopRequested,
+      pauseReason: () => pauseReason,
+      setNextWakeAt: (at) => {
+        nextWakeAt = at;
+      },
+      moveTo: async (next, extra) => {
+        if (next === 'sending') pauseReason = null;
+        await moveTo(next, extra);
+      },
+      notify: (kind, payload) => acts.notify({ ...ref, kind, audience: 'owners', ...(payload ? { payload } : {}) }),
+      finish,
+    });
+  }
 
   if (status !== 'sending' && status !== 'paused') {
     await moveTo('sending');

@@ -60,6 +60,10 @@ async function stateAfter(client: Client, id: string, done: (s: CampaignStateVie
   return last;
 }
 
+const SUBMIT_SUMMARY =
+  'Submit a draft: starts its workflow (to approval, or onto the calendar); a tracked-only campaign is then tracked from its start to its end, never sent; ' +
+  'a recurring one is approved once for the series, then from its start a Temporal Schedule starts one occurrence per run until its end (pause, resume and stop pause, unpause and delete the schedule)';
+
 function action<P extends string>(path: P, summary: string, permission: 'launch' | 'approve' | 'control') {
   return createRoute({
     method: 'post',
@@ -157,7 +161,7 @@ export function campaignActionRoutes(deps: AppDeps) {
   }
 
   return router()
-    .openapi(action('/{id}/submit', 'Submit a draft: starts its workflow (to approval, or onto the calendar); a tracked-only campaign is then tracked from its start to its end, never sent', 'launch'), async (c) => {
+    .openapi(action('/{id}/submit', SUBMIT_SUMMARY, 'launch'), async (c) => {
       const { id } = c.req.valid('param');
       const caller = c.get('caller');
       const em = c.get('em');
@@ -193,6 +197,8 @@ export function campaignActionRoutes(deps: AppDeps) {
           startAt: campaign.startAt,
           contentHash: approvalHash(campaign),
           ...(tracked ? { tracked } : {}),
+          // Recurring: approved once for the series, then a Temporal Schedule instead of one send.
+          ...(campaign.recurrence ? { series: true } : {}),
         },
         deps.config.TEMPORAL_TASK_QUEUE,
       );
