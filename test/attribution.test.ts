@@ -164,6 +164,27 @@ describe('conversions', () => {
     expect(await listed(true)).not.toContain('deal-4');
   });
 
+  it('narrows the list by the analytics filters — channel, region and the creating team — and names a bad filter value', async () => {
+    const ids = async (query: string) => ((await sentAnalyst.get(`/api/conversions?pageSize=200&${query}`)).body.items as { externalId: string }[]).map((x) => x.externalId).sort();
+    const [deal1] = await q<{ region: string }>(`select region from conversions where external_id = 'deal-1'`);
+    expect(deal1!.region).toBeTruthy();
+    const viaEmail = await ids('channel=email');
+    expect(viaEmail).toEqual(expect.arrayContaining(['deal-1', 'deal-2', 'deal-3']));
+    expect(viaEmail).not.toContain('deal-4'); // unattributed: no channel
+    expect(await ids('channel=sms,paid_ads')).toEqual([]);
+    const inRegion = await ids(`region=${encodeURIComponent(deal1!.region)}`);
+    expect(inRegion).toContain('deal-1');
+    const [other] = await q<{ n: number }>(`select count(*)::int as n from conversions where company_id = ? and region is distinct from ?`, [sent.companyId, deal1!.region]);
+    expect(inRegion.length).toBe((await ids('')).length - other!.n);
+    const [team] = await q<{ id: string }>(`insert into teams (company_id, name) values (?, 'Jewellery') returning id`, [sent.companyId]);
+    expect(await ids(`team=${team!.id}`)).toEqual([]);
+    await q(`update users set team_id = ? where id = ?`, [team!.id, sent.creatorId]);
+    expect(await ids(`team=${team!.id}`)).toEqual(viaEmail);
+    const bad = await sentAnalyst.get('/api/conversions?channel=email,fax');
+    expect(bad.status).toBe(422);
+    expect(bad.body.error.details.issues[0]).toMatchObject({ field: 'query.channel', message: expect.stringContaining('"fax"') });
+  });
+
   it('stores a report posted three times once, answering the first answer; the same id with another value is refused whole, naming the field', async () => {
     const body = { externalId: 'deal-3x', type: 'sale', value: '999.99', token: tokenOf(sent.recipients[3]!.id), occurredAt: '2026-11-21T08:00:00Z' };
     const answers = [];

@@ -16,6 +16,7 @@ import { sqlOf } from '../../db/sql.ts';
 import type { ApiEnv } from '../context.ts';
 import { body, errors, InstantQuery, json, PageQuery, pageOf, router, secured, z } from '../openapi.ts';
 import { BoolQuery, iso } from '../query-values.ts';
+import { analyticsFilterFields } from '../analytics/query.ts';
 import { AttributionFields } from './attribute.ts';
 import { Amount, duplicateIssues, InstantField, Outcome, recordFacts, sameInstant, attributedColumns, type AttributedRow, type FactKind } from './facts.ts';
 import { keyOrSecured } from './machine-auth.ts';
@@ -208,6 +209,10 @@ const ListQuery = z.object({
   leadStage: z.enum(LEAD_STAGES).optional(),
   from: InstantQuery.optional().openapi({ description: 'Occurred at or after' }),
   to: InstantQuery.optional().openapi({ description: 'Occurred before' }),
+  // The analytics filter bar's own lists, so a drill-down narrows exactly as the figures above it do.
+  channel: analyticsFilterFields.channel.openapi({ description: 'Comma-separated channels the conversion was attributed to' }),
+  region: analyticsFilterFields.region.openapi({ description: "Comma-separated regions of the converting contact" }),
+  team: analyticsFilterFields.team.openapi({ description: "Comma-separated teams: conversions of campaigns created by the teams' members" }),
 });
 const ListedConversion = ConversionDto.omit({ outcome: true }).openapi('ConversionListItem');
 
@@ -265,6 +270,9 @@ export function conversionRoutes() {
       when(f.leadStage, 'lead_stage = ?');
       when(f.from, 'occurred_at >= ?');
       when(f.to, 'occurred_at < ?');
+      when(f.channel, 'channel = any(?::text[])');
+      when(f.region, 'region = any(?::text[])');
+      when(f.team, 'campaign_id in (select k.id from campaigns k join users u on u.id = k.created_by_id where k.company_id = conversions.company_id and u.team_id = any(?::uuid[]))');
       const sql = sqlOf(c.get('em'));
       const rows = (
         await sql.raw<{ rows: (Row & { total: string })[] }>(
