@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { classifySmtpError } from './email-smtp.ts';
-import { ChannelConfigError } from './errors.ts';
+import { ChannelConfigError, ChannelUnavailableError } from './errors.ts';
 
 const err = (code: string, responseCode?: number, response?: string) => Object.assign(new Error(response ?? code), { code, responseCode, response });
 
@@ -17,5 +17,12 @@ describe('SMTP replies', () => {
 
   it('throws when the relay refuses Herald’s credentials', () => {
     expect(() => classifySmtpError(err('EAUTH', 535, '535 5.7.8 bad credentials'))).toThrow(ChannelConfigError);
+  });
+
+  it('a temporary login refusal (454) is the relay being unavailable, worded as such, not a misconfiguration', () => {
+    const refusal = () => classifySmtpError(err('EAUTH', 454, '454 4.7.0 Temporary authentication failure'));
+    expect(refusal).toThrow(ChannelUnavailableError);
+    expect(refusal).not.toThrow(ChannelConfigError);
+    expect(refusal).toThrow('email: SMTP relay could not log Herald in just now (454, temporary); the batch will be retried: 454 4.7.0 Temporary authentication failure');
   });
 });

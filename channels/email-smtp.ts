@@ -8,7 +8,7 @@
  */
 import MailComposer from 'nodemailer/lib/mail-composer';
 import { parseConnectionUrl } from 'nodemailer/lib/shared';
-import { ChannelConfigError } from './errors.ts';
+import { ChannelConfigError, ChannelUnavailableError } from './errors.ts';
 import { buildMime } from './mime.ts';
 import { createSmtpPool } from './smtp-pool.ts';
 import type { ChannelAdapter, OutboundMessage, SendResult } from './types.ts';
@@ -104,6 +104,10 @@ export function classifySmtpError(err: unknown): SendResult {
   const e = err as NodemailerError;
   const text = (e?.response ?? e?.message ?? String(err)).slice(0, 500);
   const status = e?.responseCode;
+  if (e?.code === 'EAUTH' && status !== undefined && status >= 400 && status < 500) {
+    // 454: the relay cannot check credentials right now. Nothing is wrong with Herald's settings.
+    throw new ChannelUnavailableError('email', `SMTP relay could not log Herald in just now (${status}, temporary); the batch will be retried: ${text}`, { cause: err });
+  }
   if (e?.code === 'EAUTH' || e?.code === 'ENOAUTH' || e?.code === 'ECONFIG') {
     throw new ChannelConfigError('email', `SMTP relay refused the configuration (${e.code}): ${text}`, { cause: err });
   }

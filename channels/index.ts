@@ -16,7 +16,7 @@ import type { ChannelAdapter } from './types.ts';
 import { createWebhookAdapter } from './webhook.ts';
 
 export type { ChannelAdapter, OutboundMessage, SendResult } from './types.ts';
-export { ChannelConfigError } from './errors.ts';
+export { ChannelConfigError, ChannelUnavailableError } from './errors.ts';
 export { createSmtpAdapter, type SmtpAdapterOptions } from './email-smtp.ts';
 export { createTwilioAdapter, type TwilioAdapterOptions } from './twilio.ts';
 export { createFcmAdapter, type FcmAdapterOptions } from './fcm.ts';
