@@ -5,20 +5,24 @@
  */
 import type { CampaignChannel } from '../domain/campaign-rules.ts';
 
-/**
- * Herald itself is misconfigured (credentials refused, no sender, the adapter already closed).
- * Retrying the message cannot help; the caller should stop the batch and tell a human (e.g. pause
- * the campaign).
- */
-export class ChannelConfigError extends Error {
+/** What both carry: the channel, named first in the message ("email: …"). */
+abstract class ChannelError extends Error {
   constructor(
     readonly channel: CampaignChannel,
     message: string,
     options?: { cause?: unknown },
   ) {
     super(`${channel}: ${message}`, options);
-    this.name = 'ChannelConfigError';
   }
+}
+
+/**
+ * Herald itself is misconfigured (credentials refused, no sender, the adapter already closed).
+ * Retrying the message cannot help; the caller should stop the batch and tell a human (e.g. pause
+ * the campaign).
+ */
+export class ChannelConfigError extends ChannelError {
+  override readonly name = 'ChannelConfigError';
 }
 
 /**
@@ -27,13 +31,6 @@ export class ChannelConfigError extends Error {
  * should stop and be retried later as a whole (Temporal's activity retry does that), resuming after
  * the last message recorded.
  */
-export class ChannelUnavailableError extends Error {
-  constructor(
-    readonly channel: CampaignChannel,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(`${channel}: ${message}`, options);
-    this.name = 'ChannelUnavailableError';
-  }
+export class ChannelUnavailableError extends ChannelError {
+  override readonly name = 'ChannelUnavailableError';
 }
