@@ -118,7 +118,11 @@ function funnelOf(name: Funnel['name'], stages: [string, number][]): Funnel {
 
 /** Seed 000: impressions → reach → engagement → leads → opportunities → conversions. */
 export function performanceFunnel(rows: readonly ChannelCounts[]): Funnel {
-  const s = stageCounts(rows);
+  return performanceFunnelOf(stageCounts(rows));
+}
+
+/** Seed 000's funnel from stage counts already derived (the campaign_funnels view's rows). */
+export function performanceFunnelOf(s: Pick<StageCounts, 'impressions' | 'reach' | 'engagement' | 'leads' | 'opportunities' | 'conversions'>): Funnel {
   return funnelOf('performance', [
     ['impressions', s.impressions],
     ['reach', s.reach],

@@ -21,6 +21,7 @@ import { Migration20261124172500_analytics_lead_stages } from './Migration202611
 import { Migration20261124173000_scheduled_reports } from './Migration20261124173000_scheduled_reports.ts';
 import { Migration20261124181500_analytics_events_first_join } from './Migration20261124181500_analytics_events_first_join.ts';
 import { Migration20261124231212_recurring_occurrences } from './Migration20261124231212_recurring_occurrences.ts';
+import { Migration20261124233000_campaign_funnels_view } from './Migration20261124233000_campaign_funnels_view.ts';
 
 export const MIGRATIONS = [
   { name: 'Migration20261124111508_initial', class: Migration20261124111508_initial },
@@ -41,4 +42,5 @@ export const MIGRATIONS = [
   { name: 'Migration20261124180000_dashboard_layouts', class: Migration20261124180000_dashboard_layouts },
   { name: 'Migration20261124181500_analytics_events_first_join', class: Migration20261124181500_analytics_events_first_join },
   { name: 'Migration20261124231212_recurring_occurrences', class: Migration20261124231212_recurring_occurrences },
+  { name: 'Migration20261124233000_campaign_funnels_view', class: Migration20261124233000_campaign_funnels_view },
 ];

@@ -61,15 +61,22 @@ describe('seedDemo', () => {
         teams: 3, users: 6, contacts: 10_000, suppressions: 4_034, segments: 8, campaign_templates: 4, campaign_budgets: 6, campaigns: 6,
         campaign_segments: 6, campaign_template_links: 6, campaign_budget_allocations: 6, campaign_collaborators: 12,
         campaign_recipients: 9_150, message_events: 11_139, conversions: 132, orders: 0, spend_entries: 3,
-        campaign_performance_metrics: 6, campaign_funnels: 1, approvals: 1, audit_log: 7, notifications: 3,
+        campaign_performance_metrics: 6, campaign_funnels: 10, approvals: 1, audit_log: 7, notifications: 3,
       },
       [SECOND_COMPANY_SLUG]: {
         teams: 2, users: 6, contacts: 1_015, suppressions: 398, segments: 3, campaign_templates: 2, campaign_budgets: 6, campaigns: 4,
         campaign_segments: 4, campaign_template_links: 4, campaign_budget_allocations: 5, campaign_collaborators: 8,
         campaign_recipients: 15, message_events: 25, conversions: 13, orders: 9, spend_entries: 7,
-        campaign_performance_metrics: 20, campaign_funnels: 0, approvals: 3, audit_log: 7, notifications: 2,
+        campaign_performance_metrics: 20, campaign_funnels: 31, approvals: 3, audit_log: 7, notifications: 2,
       },
     });
+    // campaign_funnels is a view: one row per campaign and day, Monday week and month with rollups.
+    const periods = await one(
+      a,
+      `select count(distinct (campaign_id, period_start)) + count(distinct (campaign_id, date_trunc('week', period_start))) + count(distinct (campaign_id, date_trunc('month', period_start))) as n
+         from campaign_performance_metrics where period = 'day'`,
+    );
+    expect(Number(periods.n)).toBe(10 + 31);
     // A second run changed nothing.
     expect(Number((await one(a, 'select count(*) as n from contacts')).n)).toBe(11_015);
   });
@@ -106,8 +113,10 @@ describe('seedDemo', () => {
     // The rollups and the funnel agree with the rows.
     const roll = await one(a, 'select sum(leads) as leads, sum(conversions) as conversions, sum(revenue) as revenue, sum(cost) as cost, sum(impressions) as impressions, sum(clicks) as clicks from campaign_performance_metrics where campaign_id = $1', [c.id]);
     expect(roll).toEqual({ leads: '120', conversions: '12', revenue: '18000.0000', cost: '5000.0000', impressions: '10000', clicks: '500' });
-    const funnel = await one(a, 'select impressions, engagement, leads, opportunities, conversions from campaign_funnels where campaign_id = $1', [c.id]);
-    expect(funnel).toEqual({ impressions: '10000', engagement: '500', leads: '120', opportunities: '30', conversions: '12' });
+    // Seed 000's funnel for the month is the campaign_funnels view's row over those rollups.
+    const funnel = await one(a, `select impressions, reach, engagement, leads, opportunities, conversions from campaign_funnels where campaign_id = $1 and period = 'month'`, [c.id]);
+    expect(funnel).toEqual({ impressions: '10000', reach: '9850', engagement: '500', leads: '120', opportunities: '30', conversions: '12' });
+    expect(Number((await one(a, `select count(*) as n from campaign_funnels where campaign_id = $1 and period = 'month'`, [c.id])).n)).toBe(1);
   });
 
   it("adds up seed 004's launch to the retailers: revenue 41 500 against spend 33 500", async () => {

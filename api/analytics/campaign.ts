@@ -4,7 +4,8 @@
  * link and per variant. Without dates it covers the campaign's whole life.
  */
 import { readLinkClicks } from '../../db/repositories/analytics.ts';
-import { emptyTotals, journeyFunnel, metricsOf, performanceFunnel, sumTotals, targetsVsActual, type Totals } from '../../domain/metrics.ts';
+import { readCampaignFunnels, type FunnelPeriod } from '../../db/repositories/analytics-funnels.ts';
+import { emptyTotals, journeyFunnel, metricsOf, performanceFunnel, performanceFunnelOf, sumTotals, targetsVsActual, type Totals } from '../../domain/metrics.ts';
 import { decimalOf, fraction, money4, moneyOut } from '../../domain/metrics-exact.ts';
 import { addDays } from './query.ts';
 import { campaignMeta, facts, filterOf, totalsOfRow, type Scope } from './scope.ts';
@@ -53,6 +54,22 @@ export async function campaignView(s: Scope, id: string) {
     channels: byChannel.map((r) => ({ key: r.keys.channel ?? null, label: r.keys.channel ?? null, metrics: metricsOf(totalsOfRow(r), s.exponent) })),
     variants: byVariant.map((r) => ({ key: r.keys.variant ?? null, label: r.keys.variant || 'control', metrics: metricsOf(totalsOfRow(r), s.exponent) })),
     links: links.map((l) => ({ linkIndex: l.linkIndex, variant: l.variant, url: l.url, clicks: l.clicks, uniqueClicks: l.uniqueClicks })),
+  };
+}
+
+/**
+ * Seed 000's six-stage funnel per day, week (from Monday) or month, from the campaign_funnels view
+ * over the rollups. A range keeps the periods that overlap it, each whole. Only periods with
+ * figures are listed.
+ */
+export async function campaignFunnelsView(s: Scope, id: string, granularity: FunnelPeriod) {
+  const meta = await campaignMeta(s, id);
+  const rows = await readCampaignFunnels(s.sql, { companyId: s.companyId, campaignId: id, period: granularity, ...(s.range ? { from: s.range.from, to: s.range.to } : {}) });
+  return {
+    campaign: { id: meta.id, code: meta.code, name: meta.name },
+    granularity,
+    range: s.range,
+    periods: rows.map(({ periodStart, periodEnd, ...stages }) => ({ periodStart, periodEnd, funnel: performanceFunnelOf(stages) })),
   };
 }
 

@@ -7,10 +7,10 @@ import { createRoute } from '@hono/zod-openapi';
 import type { AppDeps } from '../deps.ts';
 import { errors, IdParam, json, PageQuery, router, secured, z } from '../openapi.ts';
 import { BREAKDOWNS, breakdownView, GRANULARITIES, heatmapView, RETAILER_RANKINGS, timeseriesView } from './breakdowns.ts';
-import { campaignView } from './campaign.ts';
+import { campaignFunnelsView, campaignView } from './campaign.ts';
 import { campaignReportPdf } from './pdf.ts';
 import { analyticsFilterFields, AnalyticsQuery } from './query.ts';
-import { BreakdownSchema, CampaignPerformanceSchema, ChannelsSchema, HeatmapSchema, OverviewSchema, RankingsSchema, SummarySchema, TimeseriesSchema } from './schemas.ts';
+import { BreakdownSchema, CampaignFunnelsSchema, CampaignPerformanceSchema, ChannelsSchema, HeatmapSchema, OverviewSchema, RankingsSchema, SummarySchema, TimeseriesSchema } from './schemas.ts';
 import { scopeOf } from './scope.ts';
 import { csvOf, EXPORT_VIEWS, tableOf } from './tables.ts';
 import { channelsView, overviewView, rankingsView, summaryView } from './views.ts';
@@ -53,6 +53,16 @@ export function analyticsRoutes(_deps: AppDeps) {
     ...secured('analytics:read'),
     request: { params: IdParam, query: AnalyticsQuery },
     responses: { 200: json(CampaignPerformanceSchema, 'Campaign performance'), ...errors(404) },
+  });
+  const funnels = createRoute({
+    method: 'get',
+    path: '/campaigns/{id}/funnels',
+    tags: TAG,
+    summary:
+      "Seed 000's funnel (impressions → reach → engagement → leads → opportunities → conversions) per day, week or month, with stage rates, drop-off and bottleneck; read from the campaign_funnels view over the rollups. With dates: the periods overlapping them, each whole; without: all time",
+    ...secured('analytics:read'),
+    request: { params: IdParam, query: z.object({ from: analyticsFilterFields.from, to: analyticsFilterFields.to, granularity: z.enum(GRANULARITIES).default('month') }) },
+    responses: { 200: json(CampaignFunnelsSchema, 'One funnel per period with figures'), ...errors(404) },
   });
   const report = createRoute({
     method: 'get',
@@ -134,6 +144,11 @@ export function analyticsRoutes(_deps: AppDeps) {
     .openapi(campaign, async (c) => {
       const s = await scopeOf(c, c.req.valid('query'), { allTimeByDefault: true });
       return c.json(await campaignView(s, c.req.valid('param').id), 200);
+    })
+    .openapi(funnels, async (c) => {
+      const { granularity, ...q } = c.req.valid('query');
+      const s = await scopeOf(c, q, { allTimeByDefault: true });
+      return c.json(await campaignFunnelsView(s, c.req.valid('param').id, granularity), 200);
     })
     .openapi(report, async (c) => {
       const s = await scopeOf(c, c.req.valid('query'), { allTimeByDefault: true });

@@ -191,6 +191,21 @@ export const OverviewSchema = z
   })
   .openapi('CampaignOverview');
 
+export const CampaignFunnelsSchema = z
+  .object({
+    campaign: z.object({ id: z.string(), code: z.string(), name: z.string() }),
+    granularity: z.enum(['day', 'week', 'month']),
+    range: RangeSchema.nullable(),
+    periods: z.array(
+      z.object({
+        periodStart: z.string().openapi({ example: '2026-01-01' }),
+        periodEnd: z.string().openapi({ example: '2026-01-31' }),
+        funnel: FunnelSchema,
+      }),
+    ),
+  })
+  .openapi('CampaignFunnels');
+
 export const CampaignPerformanceSchema = z
   .object({
     campaign: z.object({ id: z.string(), code: z.string(), name: z.string(), status: z.string(), channel: z.string(), startAt: z.string(), endAt: z.string() }),

@@ -70,7 +70,12 @@ export const CampaignPerformanceMetricSchema = defineEntity({
 });
 export type CampaignPerformanceMetric = InferEntity<typeof CampaignPerformanceMetricSchema>;
 
-/** The six-stage funnel of seed 000: impressions → reach → engagement → leads → opportunities → conversions. */
+/**
+ * The six-stage funnel of seed 000: impressions → reach → engagement → leads → opportunities →
+ * conversions, per campaign and day / week / month. Read-only: `campaign_funnels` is a view over the
+ * day rows of campaign_performance_metrics (migrations/…_campaign_funnels_view.ts says why), named
+ * 'performance' like domain/metrics-funnel.ts's funnel, whose stage rules it follows.
+ */
 export const CampaignFunnelSchema = defineEntity({
   name: 'CampaignFunnel',
   tableName: 'campaign_funnels',

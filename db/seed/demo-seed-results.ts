@@ -6,7 +6,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { sumAmounts, toMinorUnits } from '../../domain/money.ts';
 import {
-  CampaignFunnelSchema,
   CampaignRecipientSchema,
   ConversionSchema,
   MessageEventSchema,
@@ -112,17 +111,7 @@ async function seedJanuaryBlast(em: EntityManager, sql: RunSql, co: SeededCompan
        opportunities = m.opportunities + excluded.opportunities`,
     [co.id, campaign, JSON.stringify(JANUARY_DAYS.map((d, i) => ({ ...d, day: isoDate(new Date(start.getTime() + i * DAY_MS)) })))],
   );
-  const year = start.getUTCFullYear();
-  em.create(CampaignFunnelSchema, {
-    company: co.id,
-    campaign,
-    name: 'default',
-    period: 'month',
-    periodStart: `${year}-01-01`,
-    periodEnd: `${year}-01-31`,
-    ...JANUARY_FUNNEL,
-  });
-  await em.flush();
+  // Its funnel (JANUARY_FUNNEL) is the campaign_funnels view's month row over these rollups.
 }
 
 /** Seed 004: the launch email to the fifteen retailers, their engagement, conversions and orders. */
