@@ -9,29 +9,16 @@
  * viewer, who may not read personal data, sees addresses masked.
  * axe-core on each view; screenshots at desktop and phone width.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Knex } from '@mikro-orm/postgresql';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { startHerald } from '../setup/harness.ts';
-import { createApiCompany, PASSWORD, type ApiCompany } from '../fixtures/api-world.ts';
+import { createApiCompany, type ApiCompany } from '../fixtures/api-world.ts';
 import { addContacts } from '../fixtures/campaigns.ts';
-import { CONSOLE_DIST } from '../../scripts/lib/defaults.ts';
-import { PROJECT_ROOT } from '../../scripts/lib/temporal-bin.ts';
+import { checkAxe as axe, screenshots, skipNote, skipWithoutChromium, useBrowser } from '../fixtures/browser.ts';
 import type { Role } from '../../domain/permissions.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const skip = !existsSync(CHROMIUM) && !process.env.CI;
-if (skip) console.warn(`drill-down e2e tests skipped: ${CHROMIUM} is missing (apt-get install -y chromium)`);
-
-const DESKTOP = { width: 1440, height: 900 };
-const PHONE = { width: 390, height: 844 };
-const SCREENSHOTS = process.env.E2E_SCREENSHOT_DIR ?? join(tmpdir(), 'herald-e2e-screenshots');
-const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+const skip = skipWithoutChromium('drill-down');
 const ZONE = 'Europe/Berlin';
 const DAY = 86_400_000;
 const at = (days: number) => new Date(Date.now() + days * DAY).toISOString();
@@ -40,13 +27,12 @@ const dayIn = (iso: string) => new Intl.DateTimeFormat('en-CA', { timeZone: ZONE
 /** Calendar days from the first to the last, both counted, in the company's zone (a DST change or the hour of the run can move either day). */
 const daysIn = (start: string, end: string) => String((Date.parse(dayIn(end)) - Date.parse(dayIn(start))) / 86_400_000 + 1);
 
-describe.skipIf(skip)(`campaign timeline and drill-down in Chromium${skip ? ' (skipped: chromium missing)' : ''}`, () => {
+describe.skipIf(skip)(`campaign timeline and drill-down in Chromium${skipNote}`, () => {
   let herald: Awaited<ReturnType<typeof startHerald>>;
-  let browser: Browser;
+  const web = useBrowser({ context: { locale: 'en-US' } });
   let co: ApiCompany;
   let sql: Knex;
   const c = { news: { id: '', start: at(-5), end: at(10) }, blast: { id: '', start: at(-40), end: at(-20) } };
-  const opened: { page: Page; errors: string[] }[] = [];
 
   async function campaign(code: string, name: string, channel: string, status: string, start: string, end: string, budget: string) {
     const res = await sql.raw<{ rows: { id: string }[] }>(
@@ -57,19 +43,9 @@ describe.skipIf(skip)(`campaign timeline and drill-down in Chromium${skip ? ' (s
     return res.rows[0]!.id;
   }
 
-  /** A console built for this run only, removed afterwards. */
-  let builtDir: string | undefined;
-
   beforeAll(async () => {
-    let consoleDir = CONSOLE_DIST;
-    if (!process.env.CI || !existsSync(join(CONSOLE_DIST, 'index.html'))) {
-      consoleDir = join(tmpdir(), `herald-drill-console-${process.pid}`);
-      builtDir = consoleDir;
-      execFileSync('npx', ['vite', 'build', '--config', 'console/vite.config.ts', '--outDir', consoleDir, '--emptyOutDir'], { cwd: PROJECT_ROOT, stdio: 'pipe' });
-    }
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    herald = await startHerald({ consoleDir });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    herald = await startHerald({ consoleDir: web.buildConsole('drill') });
+    await web.start(herald.baseUrl);
     co = await createApiCompany(herald.deps.orm, 'e2e-drill');
     sql = herald.deps.orm.em.getKnex();
     await sql.raw(`update companies set time_zone = ? where id = ?`, [ZONE, co.id]);
@@ -106,55 +82,11 @@ describe.skipIf(skip)(`campaign timeline and drill-down in Chromium${skip ? ' (s
   });
 
   afterAll(async () => {
-    await browser?.close();
     await herald?.close();
-    if (builtDir) rmSync(builtDir, { recursive: true, force: true });
   });
 
-  afterEach(async () => {
-    const pages = opened.splice(0);
-    for (const { page } of pages) await page.context().close();
-    expect(pages.flatMap((p) => p.errors)).toEqual([]);
-  });
-
-  async function openAs(role: Role, path: string): Promise<Page> {
-    const context = await browser.newContext({ viewport: DESKTOP, colorScheme: 'light', locale: 'en-US' });
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on('console', (msg) => {
-      if (msg.type() === 'error') errors.push(`console.error: ${msg.text()}`);
-    });
-    page.on('pageerror', (err) => errors.push(`uncaught: ${err.message}`));
-    opened.push({ page, errors });
-    await page.goto(`${herald.baseUrl}${path}`);
-    await page.waitForURL(/\/sign-in/);
-    await page.getByLabel('Email').fill(co.users[role].email);
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL((u) => !u.pathname.startsWith('/sign-in'));
-    return page;
-  }
-
-  async function axe(page: Page, name: string) {
-    await page.waitForTimeout(400);
-    await page.addScriptTag({ path: AXE });
-    const violations = await page.evaluate(async () => {
-      const r = await (globalThis as unknown as { axe: { run: (ctx: unknown, opts: unknown) => Promise<{ violations: { id: string; impact: string; nodes: { target: string[]; failureSummary?: string }[] }[] }> } }).axe.run(document, {
-        resultTypes: ['violations'],
-      });
-      return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => `${n.target.join(' ')} (${n.failureSummary?.split('\n').slice(1).join(' ').slice(0, 160) ?? ''})`).join(', ')}`);
-    });
-    expect(violations, `axe on ${name}`).toEqual([]);
-  }
-
-  async function shots(page: Page, name: string) {
-    await page.screenshot({ path: join(SCREENSHOTS, `analytics-${name}-desktop.png`), fullPage: true });
-    await page.setViewportSize(PHONE);
-    await page.waitForTimeout(500);
-    await page.screenshot({ path: join(SCREENSHOTS, `analytics-${name}-phone.png`), fullPage: true });
-    await axe(page, `${name} (phone)`);
-    await page.setViewportSize(DESKTOP);
-  }
+  const openAs = (role: Role, path: string) => web.openAs(co.users[role].email, path);
+  const shots = (page: Page, name: string) => screenshots(page, name, { prefix: 'analytics-', suffix: '', settleMs: 500, axeOnPhone: true });
   const rows = (page: Page, testid: string) => page.locator(`[data-testid="${testid}"] tbody tr`).evaluateAll((trs) => trs.map((tr) => Array.from(tr.querySelectorAll('td')).map((td) => (td.textContent ?? '').replace(/\s+/g, ' ').trim())));
   const query = (page: Page) => Object.fromEntries(new URL(page.url()).searchParams);
   async function pick(page: Page, testid: string, option: string) {

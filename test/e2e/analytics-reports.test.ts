@@ -8,15 +8,11 @@
  * complete period to the local SMTP sink, and the list then shows it sent. A viewer is offered none of it.
  * axe-core on the open dialog at desktop and phone width; screenshots of both.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Knex } from '@mikro-orm/postgresql';
 import { ScheduleNotFoundError } from '@temporalio/client';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { startHerald, testConfig } from '../setup/harness.ts';
 import { startTestWorker, type TestWorker } from '../setup/worker.ts';
 import { createChannels } from '../../channels/index.ts';
@@ -24,20 +20,12 @@ import { startSmtpSink, type SmtpSink } from '../../channels/sinks/smtp-sink.ts'
 import { freePort } from '../../scripts/lib/ports.ts';
 import { reportPeriod } from '../../domain/report-schedule.ts';
 import { createApp } from '../../api/app.ts';
-import { as, createApiCompany, PASSWORD, signIn, type ApiCompany } from '../fixtures/api-world.ts';
-import { CONSOLE_DIST } from '../../scripts/lib/defaults.ts';
-import { PROJECT_ROOT } from '../../scripts/lib/temporal-bin.ts';
+import { as, createApiCompany, signIn, type ApiCompany } from '../fixtures/api-world.ts';
+import { checkAxe as axe, DESKTOP, PHONE, SCREENSHOTS, skipNote, skipWithoutChromium, useBrowser } from '../fixtures/browser.ts';
 import { reportScheduleId } from '../../workflows/report-messages.ts';
 import type { Role } from '../../domain/permissions.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const skip = !existsSync(CHROMIUM) && !process.env.CI;
-if (skip) console.warn(`report subscription e2e tests skipped: ${CHROMIUM} is missing (apt-get install -y chromium)`);
-
-const DESKTOP = { width: 1440, height: 900 };
-const PHONE = { width: 390, height: 844 };
-const SCREENSHOTS = process.env.E2E_SCREENSHOT_DIR ?? join(tmpdir(), 'herald-e2e-screenshots');
-const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+const skip = skipWithoutChromium('report subscription');
 const ZONE = 'Europe/Berlin';
 
 interface Sub {
@@ -60,9 +48,9 @@ function local(iso: string) {
   return { weekday: parts.weekday!, day: parts.day!, month: parts.month!, year: parts.year!, time: `${parts.hour}:${parts.minute}` };
 }
 
-describe.skipIf(skip)(`report subscriptions in Chromium${skip ? ' (skipped: chromium missing)' : ''}`, () => {
+describe.skipIf(skip)(`report subscriptions in Chromium${skipNote}`, () => {
   let herald: Awaited<ReturnType<typeof startHerald>>;
-  let browser: Browser;
+  const web = useBrowser({ context: { locale: 'en-US' } });
   let co: ApiCompany;
   let sql: Knex;
   let analyst: ReturnType<typeof as>;
@@ -70,21 +58,10 @@ describe.skipIf(skip)(`report subscriptions in Chromium${skip ? ' (skipped: chro
   let worker: TestWorker;
   let smtp: SmtpSink;
   let channels: ReturnType<typeof createChannels>;
-  const opened: { page: Page; errors: string[] }[] = [];
-
-  /** A console built for this run only, removed afterwards. */
-  let builtDir: string | undefined;
 
   beforeAll(async () => {
-    let consoleDir = CONSOLE_DIST;
-    if (!process.env.CI || !existsSync(join(CONSOLE_DIST, 'index.html'))) {
-      consoleDir = join(tmpdir(), `herald-reports-console-${process.pid}`);
-      builtDir = consoleDir;
-      execFileSync('npx', ['vite', 'build', '--config', 'console/vite.config.ts', '--outDir', consoleDir, '--emptyOutDir'], { cwd: PROJECT_ROOT, stdio: 'pipe' });
-    }
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    herald = await startHerald({ consoleDir });
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    herald = await startHerald({ consoleDir: web.buildConsole('reports') });
+    await web.start(herald.baseUrl);
     co = await createApiCompany(herald.deps.orm, 'e2e-reports');
     sql = herald.deps.orm.em.getKnex();
     // Not UTC, so "08:00 company time" and the browser's own clock cannot agree by accident.
@@ -110,49 +87,13 @@ describe.skipIf(skip)(`report subscriptions in Chromium${skip ? ' (skipped: chro
     // Schedules live in the shared Temporal server, not in the test database: leave none behind.
     const left = (await analyst?.get('/api/reports/subscriptions'))?.body.items as Sub[] | undefined;
     for (const s of left ?? []) await analyst.delete(`/api/reports/subscriptions/${s.id}`);
-    await browser?.close();
     await worker?.close();
     await channels?.closeAll();
     await smtp?.close();
     await herald?.close();
-    if (builtDir) rmSync(builtDir, { recursive: true, force: true });
   });
 
-  afterEach(async () => {
-    const pages = opened.splice(0);
-    for (const { page } of pages) await page.context().close();
-    expect(pages.flatMap((p) => p.errors)).toEqual([]);
-  });
-
-  async function openAs(role: Role, path: string): Promise<Page> {
-    const context = await browser.newContext({ viewport: DESKTOP, colorScheme: 'light', locale: 'en-US' });
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on('console', (msg) => {
-      if (msg.type() === 'error') errors.push(`console.error: ${msg.text()}`);
-    });
-    page.on('pageerror', (err) => errors.push(`uncaught: ${err.message}`));
-    opened.push({ page, errors });
-    await page.goto(`${herald.baseUrl}${path}`);
-    await page.waitForURL(/\/sign-in/);
-    await page.getByLabel('Email').fill(co.users[role].email);
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL((u) => !u.pathname.startsWith('/sign-in'));
-    return page;
-  }
-
-  async function axe(page: Page, name: string) {
-    await page.waitForTimeout(400);
-    await page.addScriptTag({ path: AXE });
-    const violations = await page.evaluate(async () => {
-      const r = await (globalThis as unknown as { axe: { run: (ctx: unknown, opts: unknown) => Promise<{ violations: { id: string; impact: string; nodes: { target: string[]; failureSummary?: string }[] }[] }> } }).axe.run(document, {
-        resultTypes: ['violations'],
-      });
-      return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => `${n.target.join(' ')} (${n.failureSummary?.split('\n').slice(1).join(' ').slice(0, 160) ?? ''})`).join(', ')}`);
-    });
-    expect(violations, `axe on ${name}`).toEqual([]);
-  }
+  const openAs = (role: Role, path: string) => web.openAs(co.users[role].email, path);
 
   const listed = (page: Page) => page.locator('[data-testid="report-subscription"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-name')));
   const row = (page: Page, name: string) => page.locator(`[data-testid="report-subscription"][data-name="${name}"]`);

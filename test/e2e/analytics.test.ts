@@ -10,12 +10,12 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Knex } from '@mikro-orm/postgresql';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { startHerald } from '../setup/harness.ts';
 import { createApp } from '../../api/app.ts';
 import { as, createApiCompany, signIn, type ApiCompany } from '../fixtures/api-world.ts';
-import { BrowserSession, buildConsole, checkAxe as axe, screenshots, skipNote, skipWithoutChromium, type ConsoleBuild } from '../fixtures/browser.ts';
+import { checkAxe as axe, screenshots, skipNote, skipWithoutChromium, useBrowser } from '../fixtures/browser.ts';
 import type { Role } from '../../domain/permissions.ts';
 
 const skip = skipWithoutChromium('analytics');
@@ -24,9 +24,8 @@ const dayAgo = (n: number) => new Date(Date.now() - n * DAY).toISOString().slice
 
 describe.skipIf(skip)(`console analytics in Chromium${skipNote}`, () => {
   let herald: Awaited<ReturnType<typeof startHerald>>;
-  let build: ConsoleBuild | undefined;
   // A role without analytics:read is refused by the API on purpose; that refusal is not a fault.
-  const web = new BrowserSession({ context: { acceptDownloads: true }, ignoreConsole: /status of 403/ });
+  const web = useBrowser({ context: { acceptDownloads: true }, ignoreConsole: /status of 403/ });
   let co: ApiCompany;
   let sql: Knex;
   let manager: ReturnType<typeof as>;
@@ -53,8 +52,7 @@ describe.skipIf(skip)(`console analytics in Chromium${skipNote}`, () => {
   }
 
   beforeAll(async () => {
-    build = buildConsole('analytics');
-    herald = await startHerald({ consoleDir: build.dir });
+    herald = await startHerald({ consoleDir: web.buildConsole('analytics') });
     await web.start(herald.baseUrl);
     co = await createApiCompany(herald.deps.orm, 'e2e-analytics');
     sql = herald.deps.orm.em.getKnex();
@@ -70,12 +68,8 @@ describe.skipIf(skip)(`console analytics in Chromium${skipNote}`, () => {
   });
 
   afterAll(async () => {
-    await web.close();
     await herald?.close();
-    build?.remove();
   });
-
-  afterEach(() => web.closePages());
 
   const openAs = (role: Role, path: string) => web.openAs(co.users[role].email, path);
   const shots = (page: Page, name: string) => screenshots(page, name, { prefix: 'analytics-', suffix: '', settleMs: 500, axeOnPhone: true });

@@ -10,63 +10,34 @@
  *   test to themselves: it arrives at the local SMTP sink addressed to them, personalised for them.
  * axe-core finds no serious or critical violation on either tab; screenshots at desktop and phone.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHerald, testConfig } from '../setup/harness.ts';
 import { startTestWorker, type TestWorker } from '../setup/worker.ts';
 import { createApp } from '../../api/app.ts';
-import { as, createApiCompany, PASSWORD, signIn, type ApiCompany } from '../fixtures/api-world.ts';
+import { as, createApiCompany, signIn, type ApiCompany } from '../fixtures/api-world.ts';
 import { addContacts } from '../fixtures/campaigns.ts';
+import { checkAxe as axe, screenshots as shots, skipNote, skipWithoutChromium, until, useBrowser } from '../fixtures/browser.ts';
 import { startAuthSmtpSink, type AuthSmtpSink } from '../fixtures/smtp-auth-sink.ts';
 import { startSmtpSink, type SmtpSink } from '../../channels/sinks/smtp-sink.ts';
 import { createChannels } from '../../channels/index.ts';
 import { freePort } from '../../scripts/lib/ports.ts';
-import { CONSOLE_DIST } from '../../scripts/lib/defaults.ts';
-import { PROJECT_ROOT } from '../../scripts/lib/temporal-bin.ts';
 import type { Role } from '../../domain/permissions.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const skip = !existsSync(CHROMIUM) && !process.env.CI;
-if (skip) console.warn(`campaign detail e2e tests skipped: ${CHROMIUM} is missing (apt-get install -y chromium)`);
-
-const DESKTOP = { width: 1440, height: 900 };
-const PHONE = { width: 390, height: 844 };
-const SCREENSHOTS = process.env.E2E_SCREENSHOT_DIR ?? join(tmpdir(), 'herald-e2e-screenshots');
-const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+const skip = skipWithoutChromium('campaign detail');
 const CONTACTS = 12;
 
-async function until(check: () => Promise<boolean>, what: string, timeoutMs = 60_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((r) => setTimeout(r, 300));
-  }
-}
-
-describe.skipIf(skip)(`campaign detail tabs in Chromium${skip ? ` (skipped: ${CHROMIUM} missing)` : ''}`, () => {
+describe.skipIf(skip)(`campaign detail tabs in Chromium${skipNote}`, () => {
   let herald: Awaited<ReturnType<typeof startHerald>>;
-  let browser: Browser;
+  const web = useBrowser();
   let worker: TestWorker;
   let relay: AuthSmtpSink;
   let testSink: SmtpSink;
   const channelSets: ReturnType<typeof createChannels>[] = [];
   let co: ApiCompany;
   let manager: ReturnType<typeof as>;
-  const opened: { page: Page; errors: string[] }[] = [];
 
   beforeAll(async () => {
-    let consoleDir = CONSOLE_DIST;
-    if (!process.env.CI || !existsSync(join(CONSOLE_DIST, 'index.html'))) {
-      consoleDir = join(tmpdir(), `herald-detail-console-${process.pid}`);
-      execFileSync('npx', ['vite', 'build', '--config', 'console/vite.config.ts', '--outDir', consoleDir, '--emptyOutDir'], { cwd: PROJECT_ROOT, stdio: 'pipe' });
-    }
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    herald = await startHerald({ consoleDir });
+    herald = await startHerald({ consoleDir: web.buildConsole('detail') });
     // The worker sends through a relay that wants a login and refuses the first one for now.
     relay = await startAuthSmtpSink({ user: 'herald', pass: 'relay-secret', failAuth: 1 });
     const workerChannels = createChannels(testConfig({ SMTP_URL: `smtp://herald:relay-secret@127.0.0.1:${relay.port}` }));
@@ -78,7 +49,7 @@ describe.skipIf(skip)(`campaign detail tabs in Chromium${skip ? ` (skipped: ${CH
     const apiChannels = createChannels(testConfig({ SMTP_URL: `smtp://127.0.0.1:${testSink.port}` }));
     herald.deps.channels = apiChannels;
     channelSets.push(workerChannels, apiChannels);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    await web.start(herald.baseUrl);
 
     co = await createApiCompany(herald.deps.orm, 'e2e-detail');
     await addContacts(herald.deps.orm, co.id, 'e2e-detail', 1, CONTACTS);
@@ -87,7 +58,6 @@ describe.skipIf(skip)(`campaign detail tabs in Chromium${skip ? ` (skipped: ${CH
   });
 
   afterAll(async () => {
-    await browser?.close();
     await worker?.close();
     for (const c of channelSets) await c.closeAll();
     await relay?.close();
@@ -95,49 +65,7 @@ describe.skipIf(skip)(`campaign detail tabs in Chromium${skip ? ` (skipped: ${CH
     await herald?.close();
   });
 
-  afterEach(async () => {
-    const pages = opened.splice(0);
-    for (const { page } of pages) await page.context().close();
-    expect(pages.flatMap((p) => p.errors)).toEqual([]);
-  });
-
-  async function openAs(role: Role, path: string, options: BrowserContextOptions = {}): Promise<Page> {
-    const context = await browser.newContext({ viewport: DESKTOP, colorScheme: 'light', ...options });
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on('console', (msg) => {
-      if (msg.type() === 'error') errors.push(`console.error: ${msg.text()}`);
-    });
-    page.on('pageerror', (err) => errors.push(`uncaught: ${err.message}`));
-    opened.push({ page, errors });
-    await page.goto(`${herald.baseUrl}${path}`);
-    await page.waitForURL(/\/sign-in/);
-    await page.getByLabel('Email').fill(co.users[role].email);
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL((u) => !u.pathname.startsWith('/sign-in'));
-    return page;
-  }
-
-  async function axe(page: Page, name: string) {
-    await page.waitForTimeout(400);
-    await page.addScriptTag({ path: AXE });
-    const violations = await page.evaluate(async () => {
-      const r = await (globalThis as unknown as { axe: { run: (ctx: unknown, opts: unknown) => Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe.run(document, {
-        resultTypes: ['violations'],
-      });
-      return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-    });
-    expect(violations, `axe on ${name}`).toEqual([]);
-  }
-
-  async function shots(page: Page, name: string) {
-    await page.screenshot({ path: join(SCREENSHOTS, `${name}-desktop-light.png`), fullPage: true });
-    await page.setViewportSize(PHONE);
-    await page.waitForTimeout(300);
-    await page.screenshot({ path: join(SCREENSHOTS, `${name}-phone-light.png`), fullPage: true });
-    await page.setViewportSize(DESKTOP);
-  }
+  const openAs = (role: Role, path: string) => web.openAs(co.users[role].email, path);
 
   async function createCampaign(name: string, extra: Record<string, unknown> = {}): Promise<string> {
     const res = await manager.post('/api/campaigns', {

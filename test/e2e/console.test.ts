@@ -7,33 +7,24 @@
  * Screenshots (desktop 1440×900 and phone 390×844, light and dark) go to $E2E_SCREENSHOT_DIR, or to
  * a folder under the system's temp directory.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { startHerald } from '../setup/harness.ts';
 import { createApp } from '../../api/app.ts';
 import { as, createApiCompany, PASSWORD, signIn } from '../fixtures/api-world.ts';
 import { addContacts } from '../fixtures/campaigns.ts';
+import { DESKTOP, PHONE, SCREENSHOTS, skipNote, skipWithoutChromium, useBrowser, type PageOptions } from '../fixtures/browser.ts';
 import { startTestWorker } from '../setup/worker.ts';
 import { testConfig } from '../setup/harness.ts';
 import { startSmtpSink } from '../../channels/sinks/smtp-sink.ts';
 import { createChannels } from '../../channels/index.ts';
 import { freePort } from '../../scripts/lib/ports.ts';
 import { CONSOLE_DIST } from '../../scripts/lib/defaults.ts';
-import { PROJECT_ROOT } from '../../scripts/lib/temporal-bin.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
 // Locally, a machine without Chromium skips this file; CI installs Chromium, so there it must run.
-const skip = !hasChromium && !process.env.CI;
-if (skip) console.warn(`console e2e tests skipped: ${CHROMIUM} is missing (apt-get install -y chromium)`);
-
-const DESKTOP = { width: 1440, height: 900 };
-const PHONE = { width: 390, height: 844 };
-const SCREENSHOTS = process.env.E2E_SCREENSHOT_DIR ?? join(tmpdir(), 'herald-e2e-screenshots');
+const skip = skipWithoutChromium('console');
 
 interface SystemStatus {
   namespace: string;
@@ -42,48 +33,22 @@ interface SystemStatus {
   dependencies: { name: string; ok: boolean; reason?: string }[];
 }
 
-describe.skipIf(skip)(`console in Chromium${skip ? ` (skipped: ${CHROMIUM} missing)` : ''}`, () => {
+describe.skipIf(skip)(`console in Chromium${skipNote}`, () => {
   let herald: Awaited<ReturnType<typeof startHerald>>;
-  let browser: Browser;
-  const opened: { page: Page; errors: string[] }[] = [];
+  const web = useBrowser();
 
   beforeAll(async () => {
-    if (!existsSync(join(CONSOLE_DIST, 'index.html'))) {
-      execFileSync('npx', ['vite', 'build', '--config', 'console/vite.config.ts'], { cwd: PROJECT_ROOT, stdio: 'pipe' });
-    }
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    herald = await startHerald({ consoleDir: CONSOLE_DIST });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-    });
+    // The console/dist this file tests (the first test reads it), built if it is missing.
+    herald = await startHerald({ consoleDir: web.buildConsole('console', 'dist') });
+    await web.start(herald.baseUrl);
   });
 
   afterAll(async () => {
-    await browser?.close();
     await herald?.close();
   });
 
-  // Every page a test opened must have logged no error, whatever the test itself checked.
-  afterEach(async () => {
-    const pages = opened.splice(0);
-    for (const { page } of pages) await page.context().close();
-    expect(pages.flatMap((p) => p.errors)).toEqual([]);
-  });
-
   /** A page in a fresh context (own localStorage), recording console errors and uncaught exceptions. */
-  async function open(path: string, options: BrowserContextOptions = {}): Promise<Page> {
-    const context = await browser.newContext({ viewport: DESKTOP, colorScheme: 'light', ...options });
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on('console', (msg) => {
-      if (msg.type() === 'error') errors.push(`console.error: ${msg.text()}`);
-    });
-    page.on('pageerror', (err) => errors.push(`uncaught: ${err.message}`));
-    opened.push({ page, errors });
-    await page.goto(herald.baseUrl + path);
-    return page;
-  }
+  const open = (path: string, options?: PageOptions) => web.open(path, options);
 
   async function serverStatus(): Promise<SystemStatus> {
     const res = await fetch(`${herald.baseUrl}/api/system/status`);
@@ -141,17 +106,14 @@ describe.skipIf(skip)(`console in Chromium${skip ? ` (skipped: ${CHROMIUM} missi
   });
 
   it('says so in words when the API cannot be reached, instead of a blank page', async () => {
-    const context = await browser.newContext({ viewport: DESKTOP });
-    await context.route('**/api/system/status', (route) => route.abort('connectionrefused'));
-    const page = await context.newPage();
-    const pageErrors: string[] = [];
-    page.on('pageerror', (err) => pageErrors.push(err.message));
+    // The refused request is logged by Chromium on purpose: only uncaught exceptions count here.
+    const page = await web.newPage({ consoleErrors: false });
+    await page.context().route('**/api/system/status', (route) => route.abort('connectionrefused'));
     await page.goto(`${herald.baseUrl}/system`);
     const alert = page.getByRole('alert').filter({ hasText: "Cannot reach Herald's API" });
     await alert.waitFor();
     expect(await alert.innerText()).toContain('Check that Herald is running');
-    expect(pageErrors).toEqual([]);
-    await context.close();
+    expect(web.errors(page)).toEqual([]);
   });
 
   it('shows a not-found page for unknown routes and navigates back without reloading', async () => {
@@ -225,7 +187,7 @@ describe.skipIf(skip)(`console in Chromium${skip ? ` (skipped: ${CHROMIUM} missi
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('alert').filter({ hasText: 'do not match an active account' }).waitFor();
     // The refused sign-in is the one error the browser logs (a 401 for the login call): expected here.
-    const logged = opened.find((o) => o.page === page)!.errors;
+    const logged = web.errors(page);
     expect(logged).toEqual([expect.stringMatching(/status of 401/)]);
     logged.length = 0;
     await page.getByLabel('Password').fill(PASSWORD);
@@ -275,11 +237,7 @@ describe.skipIf(skip)(`console in Chromium${skip ? ` (skipped: ${CHROMIUM} missi
       expect(created.status).toBe(201);
       const detail = `/campaigns/${created.body.id}`;
       const uiSignIn = async (email: string) => {
-        const page = await open(detail);
-        await page.waitForURL(/\/sign-in/);
-        await page.getByLabel('Email').fill(email);
-        await page.getByLabel('Password').fill(PASSWORD);
-        await page.getByRole('button', { name: 'Sign in' }).click();
+        const page = await web.openAs(email, detail);
         await page.getByRole('heading', { level: 1, name: 'Live progress' }).waitFor();
         return page;
       };

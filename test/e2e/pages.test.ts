@@ -8,34 +8,21 @@
  * Screenshots (desktop 1440×900 and phone 390×844) go to $E2E_SCREENSHOT_DIR, or to the folder under
  * the system's temp directory the other browser test uses.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { startHerald, testConfig } from '../setup/harness.ts';
 import { startTestWorker, type TestWorker } from '../setup/worker.ts';
 import { createApp } from '../../api/app.ts';
 import { as, createApiCompany, PASSWORD, signIn, type ApiCompany } from '../fixtures/api-world.ts';
 import { addContacts } from '../fixtures/campaigns.ts';
+import { checkAxe as axe, SCREENSHOTS, screenshots as shots, skipNote, skipWithoutChromium, until, useBrowser } from '../fixtures/browser.ts';
 import { startSmtpSink } from '../../channels/sinks/smtp-sink.ts';
 import { createChannels } from '../../channels/index.ts';
 import { freePort } from '../../scripts/lib/ports.ts';
-import { CONSOLE_DIST } from '../../scripts/lib/defaults.ts';
-import { PROJECT_ROOT } from '../../scripts/lib/temporal-bin.ts';
 import { can, type Permission, type Role } from '../../domain/permissions.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
-const skip = !hasChromium && !process.env.CI;
-if (skip) console.warn(`console pages e2e tests skipped: ${CHROMIUM} is missing (apt-get install -y chromium)`);
-
-const DESKTOP = { width: 1440, height: 900 };
-const PHONE = { width: 390, height: 844 };
-const SCREENSHOTS = process.env.E2E_SCREENSHOT_DIR ?? join(tmpdir(), 'herald-e2e-screenshots');
-const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+const skip = skipWithoutChromium('console pages');
 
 type Api = ReturnType<typeof as>;
 
@@ -45,40 +32,24 @@ function dayOf(ms: number): string {
   return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
 }
 
-/** Waits for `check` (expect.poll is only for inside a test). */
-async function until(check: () => Promise<boolean>, what: string, timeoutMs = 60_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((r) => setTimeout(r, 300));
-  }
-}
-
-describe.skipIf(skip)(`console pages in Chromium${skip ? ` (skipped: ${CHROMIUM} missing)` : ''}`, () => {
+describe.skipIf(skip)(`console pages in Chromium${skipNote}`, () => {
   let herald: Awaited<ReturnType<typeof startHerald>>;
-  let browser: Browser;
+  const web = useBrowser();
   let worker: TestWorker;
   let smtp: Awaited<ReturnType<typeof startSmtpSink>>;
   let channels: ReturnType<typeof createChannels>;
   let co: ApiCompany;
   const callers = {} as Record<Role, Api>;
   const ids = { completed: '', scheduled: '', pending: '' };
-  const opened: { page: Page; errors: string[] }[] = [];
 
   beforeAll(async () => {
     // CI builds console/dist just before the tests; locally the build is fresh, in a folder of its own.
-    let consoleDir = CONSOLE_DIST;
-    if (!process.env.CI || !existsSync(join(CONSOLE_DIST, 'index.html'))) {
-      consoleDir = join(tmpdir(), `herald-pages-console-${process.pid}`);
-      execFileSync('npx', ['vite', 'build', '--config', 'console/vite.config.ts', '--outDir', consoleDir, '--emptyOutDir'], { cwd: PROJECT_ROOT, stdio: 'pipe' });
-    }
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    herald = await startHerald({ consoleDir });
+    herald = await startHerald({ consoleDir: web.buildConsole('pages') });
     smtp = await startSmtpSink({ port: await freePort() });
     channels = createChannels(testConfig({ SMTP_URL: `smtp://127.0.0.1:${smtp.port}` }));
     worker = await startTestWorker(herald.deps.orm, channels);
     herald.deps.config = { ...herald.deps.config, TEMPORAL_TASK_QUEUE: worker.taskQueue };
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    await web.start(herald.baseUrl);
 
     co = await createApiCompany(herald.deps.orm, 'e2e-pages');
     await addContacts(herald.deps.orm, co.id, 'e2e-pages', 1, 40);
@@ -114,58 +85,14 @@ describe.skipIf(skip)(`console pages in Chromium${skip ? ` (skipped: ${CHROMIUM}
   });
 
   afterAll(async () => {
-    await browser?.close();
     await worker?.close();
     await channels?.closeAll();
     await smtp?.close();
     await herald?.close();
   });
 
-  afterEach(async () => {
-    const pages = opened.splice(0);
-    for (const { page } of pages) await page.context().close();
-    expect(pages.flatMap((p) => p.errors)).toEqual([]);
-  });
-
   /** A signed-in page for `role` at `path` (signing in through the form, as a person does). */
-  async function openAs(role: Role, path: string, options: BrowserContextOptions = {}): Promise<Page> {
-    const context = await browser.newContext({ viewport: DESKTOP, colorScheme: 'light', ...options });
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on('console', (msg) => {
-      if (msg.type() === 'error') errors.push(`console.error: ${msg.text()}`);
-    });
-    page.on('pageerror', (err) => errors.push(`uncaught: ${err.message}`));
-    opened.push({ page, errors });
-    await page.goto(`${herald.baseUrl}${path}`);
-    await page.waitForURL(/\/sign-in/);
-    await page.getByLabel('Email').fill(co.users[role].email);
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL((u) => !u.pathname.startsWith('/sign-in'));
-    return page;
-  }
-
-  /** axe-core on the page as it stands (once overlays have finished fading in): no serious or critical violation. */
-  async function axe(page: Page, name: string) {
-    await page.waitForTimeout(400);
-    await page.addScriptTag({ path: AXE });
-    const violations = await page.evaluate(async () => {
-      const r = await (globalThis as unknown as { axe: { run: (ctx: unknown, opts: unknown) => Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe.run(document, {
-        resultTypes: ['violations'],
-      });
-      return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-    });
-    expect(violations, `axe on ${name}`).toEqual([]);
-  }
-
-  async function shots(page: Page, name: string) {
-    await page.screenshot({ path: join(SCREENSHOTS, `${name}-desktop-light.png`), fullPage: true });
-    await page.setViewportSize(PHONE);
-    await page.waitForTimeout(300);
-    await page.screenshot({ path: join(SCREENSHOTS, `${name}-phone-light.png`), fullPage: true });
-    await page.setViewportSize(DESKTOP);
-  }
+  const openAs = (role: Role, path: string) => web.openAs(co.users[role].email, path);
 
   const mainNav = (page: Page) => page.getByRole('navigation', { name: 'Main navigation' });
 
@@ -242,7 +169,7 @@ describe.skipIf(skip)(`console pages in Chromium${skip ? ` (skipped: ${CHROMIUM}
     await page.getByRole('button', { name: 'Import', exact: true }).click();
     await page.getByText(/Nothing was imported/).waitFor();
     // The refusal is the API's 422, which Chromium logs: expected here.
-    const logged = opened.find((o) => o.page === page)!.errors;
+    const logged = web.errors(page);
     expect(logged.every((e) => /status of 422/.test(e))).toBe(true);
     logged.length = 0;
 
@@ -355,12 +282,10 @@ describe.skipIf(skip)(`console pages in Chromium${skip ? ` (skipped: ${CHROMIUM}
   });
 
   it('calendar: with the live stream down the view goes stale and says so; a move the API refuses snaps back with its reason', async () => {
-    const context = await browser.newContext({ viewport: DESKTOP });
-    await context.route('**/api/events', (route) => route.abort('connectionrefused'));
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on('pageerror', (err) => errors.push(err.message));
-    opened.push({ page, errors });
+    // The refused stream is logged by Chromium on purpose: only uncaught exceptions count here.
+    const page = await web.newPage({ consoleErrors: false });
+    await page.context().route('**/api/events', (route) => route.abort('connectionrefused'));
+    const errors = web.errors(page);
     await page.goto(`${herald.baseUrl}/sign-in`);
     await page.getByLabel('Email').fill(co.users.manager.email);
     await page.getByLabel('Password').fill(PASSWORD);
@@ -412,7 +337,7 @@ describe.skipIf(skip)(`console pages in Chromium${skip ? ` (skipped: ${CHROMIUM}
     await page.getByRole('button', { name: 'Save settings' }).click();
     await page.getByText('Saved. New campaigns follow these settings.').waitFor();
     expect((await callers.admin.get('/api/settings')).body.approvalThreshold).toBe('2500.00');
-    const logged = opened.find((o) => o.page === page)!.errors;
+    const logged = web.errors(page);
     expect(logged.every((e) => /status of 422/.test(e))).toBe(true);
     logged.length = 0;
 

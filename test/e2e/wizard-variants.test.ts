@@ -9,111 +9,49 @@
  *   instead of a submit.
  * axe-core finds no serious or critical violation on those steps; screenshots at desktop and phone.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
 import { startHerald, testConfig } from '../setup/harness.ts';
 import { startTestWorker, type TestWorker } from '../setup/worker.ts';
-import { createApiCompany, PASSWORD, type ApiCompany } from '../fixtures/api-world.ts';
+import { createApiCompany, type ApiCompany } from '../fixtures/api-world.ts';
 import { addContacts } from '../fixtures/campaigns.ts';
+import { checkAxe, screenshots, skipNote, skipWithoutChromium, useBrowser } from '../fixtures/browser.ts';
 import { startSmtpSink, type SmtpSink } from '../../channels/sinks/smtp-sink.ts';
 import { createChannels } from '../../channels/index.ts';
 import { freePort } from '../../scripts/lib/ports.ts';
-import { PROJECT_ROOT } from '../../scripts/lib/temporal-bin.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const skip = !existsSync(CHROMIUM) && !process.env.CI;
-if (skip) console.warn(`wizard variants e2e tests skipped: ${CHROMIUM} is missing (apt-get install -y chromium)`);
-
-const DESKTOP = { width: 1440, height: 900 };
-const PHONE = { width: 390, height: 844 };
-const SCREENSHOTS = process.env.E2E_SCREENSHOT_DIR ?? join(tmpdir(), 'herald-e2e-screenshots');
-const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+const skip = skipWithoutChromium('wizard variants');
 const CONTACTS = 20;
 
-describe.skipIf(skip)(`wizard sender, A/B variants and tracked channels in Chromium${skip ? ` (skipped: ${CHROMIUM} missing)` : ''}`, () => {
+describe.skipIf(skip)(`wizard sender, A/B variants and tracked channels in Chromium${skipNote}`, () => {
   let herald: Awaited<ReturnType<typeof startHerald>>;
-  let browser: Browser;
+  const web = useBrowser();
   let worker: TestWorker;
   let smtp: SmtpSink;
   let channels: ReturnType<typeof createChannels>;
   let co: ApiCompany;
-  let build: string;
-  const opened: { page: Page; errors: string[] }[] = [];
 
   beforeAll(async () => {
-    build = mkdtempSync(join(tmpdir(), 'herald-wizard-variants-console-'));
-    execFileSync('npx', ['vite', 'build', '--config', 'console/vite.config.ts', '--outDir', build, '--emptyOutDir'], { cwd: PROJECT_ROOT, stdio: 'pipe' });
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    herald = await startHerald({ consoleDir: build });
+    herald = await startHerald({ consoleDir: web.buildConsole('wizard-variants', 'fresh') });
     smtp = await startSmtpSink({ port: await freePort() });
     channels = createChannels(testConfig({ SMTP_URL: `smtp://127.0.0.1:${smtp.port}` }));
     worker = await startTestWorker(herald.deps.orm, channels);
     herald.deps.config = { ...herald.deps.config, TEMPORAL_TASK_QUEUE: worker.taskQueue };
     co = await createApiCompany(herald.deps.orm, 'e2e-ab');
     await addContacts(herald.deps.orm, co.id, 'e2e-ab', 1, CONTACTS);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    await web.start(herald.baseUrl);
   }, 240_000);
 
   afterAll(async () => {
-    await browser?.close();
     await worker?.close();
     await channels?.closeAll();
     await smtp?.close();
     await herald?.close();
-    if (build) rmSync(build, { recursive: true, force: true });
   });
 
-  afterEach(async () => {
-    const pages = opened.splice(0);
-    for (const { page } of pages) await page.context().close();
-    expect(pages.flatMap((p) => p.errors)).toEqual([]);
-  });
-
-  async function signedIn(path: string): Promise<{ page: Page; errors: string[] }> {
-    const context = await browser.newContext({ viewport: DESKTOP, colorScheme: 'light' });
-    const page = await context.newPage();
-    const errors: string[] = [];
-    page.on('console', (msg) => {
-      if (msg.type() === 'error') errors.push(`console.error: ${msg.text()}`);
-    });
-    page.on('pageerror', (err) => errors.push(`uncaught: ${err.message}`));
-    opened.push({ page, errors });
-    await page.goto(herald.baseUrl + path);
-    await page.waitForURL(/\/sign-in/);
-    await page.getByLabel('Email').fill(co.users.manager.email);
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL((u) => !u.pathname.startsWith('/sign-in'));
-    return { page, errors };
-  }
-
-  async function axe(page: Page, name: string) {
-    await page.waitForTimeout(300);
-    await page.addScriptTag({ path: AXE });
-    const violations = await page.evaluate(async () => {
-      const run = (globalThis as unknown as { axe: { run: (ctx: unknown, opts: unknown) => Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe.run;
-      const r = await run(document, { resultTypes: ['violations'] });
-      return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-    });
-    expect(violations, `axe on ${name}`).toEqual([]);
-  }
-
-  async function shots(page: Page, name: string) {
-    await page.evaluate(() => window.scrollTo(0, 0));
-    await page.screenshot({ path: join(SCREENSHOTS, `${name}-desktop-light.png`), fullPage: true });
-    await page.setViewportSize(PHONE);
-    await page.waitForTimeout(300);
-    await page.evaluate(() => window.scrollTo(0, 0));
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
-    await page.screenshot({ path: join(SCREENSHOTS, `${name}-phone-light.png`), fullPage: true });
-    await page.setViewportSize(DESKTOP);
-    await page.waitForTimeout(200);
-  }
+  const signedIn = (path: string) => web.openAs(co.users.manager.email, path);
+  const axe = (page: Page, name: string) => checkAxe(page, name, 300);
+  const shots = (page: Page, name: string) => screenshots(page, name, { fromTop: true, noSidewaysScroll: true });
 
   /** Picks `option` in the Vuetify select labelled `label` inside `scope`. */
   async function choose(page: Page, scope: Locator, label: string, option: string) {
@@ -128,7 +66,7 @@ describe.skipIf(skip)(`wizard sender, A/B variants and tracked channels in Chrom
   const next = (page: Page) => page.getByRole('button', { name: 'Next' }).click();
 
   it('a manager sets the sender and an A/B test in the wizard and sends it: each recipient gets its variant, from that sender', async () => {
-    const { page } = await signedIn('/campaigns/new');
+    const page = await signedIn('/campaigns/new');
     await page.getByLabel('Campaign name').fill('Spring A/B');
     await page.getByRole('button', { name: 'Create draft and continue' }).click();
     await step(page, 2, 'Audience').waitFor();
@@ -199,7 +137,8 @@ describe.skipIf(skip)(`wizard sender, A/B variants and tracked channels in Chrom
   }, 120_000);
 
   it('a paid-ads campaign is created without audience or content and ends on its daily figures, not on a submit', async () => {
-    const { page, errors } = await signedIn('/campaigns/new');
+    const page = await signedIn('/campaigns/new');
+    const errors = web.errors(page);
     await page.getByLabel('Campaign name').fill('Spring search ads');
     await choose(page, page.getByRole('main'), 'Channel', 'Paid ads (tracked, not sent)');
     await page.getByText('Herald sends nothing on this channel').waitFor();

@@ -10,29 +10,18 @@
  * test and never replaces the build another browser test is serving. Screenshots (desktop 1440×900
  * and phone 390×844) go to $E2E_SCREENSHOT_DIR, or to the folder the other browser tests use.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { startHerald, testConfig } from '../setup/harness.ts';
 import { startTestWorker, type TestWorker } from '../setup/worker.ts';
 import { createApp } from '../../api/app.ts';
-import { as, createApiCompany, PASSWORD, signIn, type ApiCompany } from '../fixtures/api-world.ts';
+import { as, createApiCompany, signIn, type ApiCompany } from '../fixtures/api-world.ts';
 import { addContacts } from '../fixtures/campaigns.ts';
+import { checkAxe, PHONE, SCREENSHOTS, screenshots, skipNote, skipWithoutChromium, useBrowser } from '../fixtures/browser.ts';
 import { createChannels } from '../../channels/index.ts';
-import { PROJECT_ROOT } from '../../scripts/lib/temporal-bin.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const skip = !existsSync(CHROMIUM) && !process.env.CI;
-if (skip) console.warn(`wizard e2e tests skipped: ${CHROMIUM} is missing (apt-get install -y chromium)`);
-
-const DESKTOP = { width: 1440, height: 900 };
-const PHONE = { width: 390, height: 844 };
-const SCREENSHOTS = process.env.E2E_SCREENSHOT_DIR ?? join(tmpdir(), 'herald-e2e-screenshots');
-const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+const skip = skipWithoutChromium('wizard');
 const CONTACTS = 30;
 
 /**
@@ -51,75 +40,32 @@ function expectedAudience(): number {
   return n;
 }
 
-describe.skipIf(skip)(`campaign wizard in Chromium${skip ? ` (skipped: ${CHROMIUM} missing)` : ''}`, () => {
+describe.skipIf(skip)(`campaign wizard in Chromium${skipNote}`, () => {
   let herald: Awaited<ReturnType<typeof startHerald>>;
   let worker: TestWorker;
   let channels: ReturnType<typeof createChannels>;
-  let browser: Browser;
+  const web = useBrowser();
   let co: ApiCompany;
-  let build: string;
-  const errors: string[] = [];
 
   beforeAll(async () => {
-    build = mkdtempSync(join(tmpdir(), 'herald-wizard-console-'));
-    execFileSync('npx', ['vite', 'build', '--config', 'console/vite.config.ts', '--outDir', build, '--emptyOutDir'], { cwd: PROJECT_ROOT, stdio: 'pipe' });
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    herald = await startHerald({ consoleDir: build });
+    herald = await startHerald({ consoleDir: web.buildConsole('wizard', 'fresh') });
     channels = createChannels(testConfig());
     worker = await startTestWorker(herald.deps.orm, channels);
     herald.deps.config = { ...herald.deps.config, TEMPORAL_TASK_QUEUE: worker.taskQueue };
     co = await createApiCompany(herald.deps.orm, 'e2e-wizard');
     await addContacts(herald.deps.orm, co.id, 'e2e-wizard', 1, CONTACTS);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    await web.start(herald.baseUrl);
   }, 240_000);
 
   afterAll(async () => {
-    await browser?.close();
     await worker?.close();
     await channels?.closeAll();
     await herald?.close();
-    if (build) rmSync(build, { recursive: true, force: true });
   });
 
-  async function signedIn(email: string, path: string): Promise<Page> {
-    const context = await browser.newContext({ viewport: DESKTOP, colorScheme: 'light' });
-    const page = await context.newPage();
-    page.on('console', (msg) => {
-      if (msg.type() === 'error') errors.push(`${email}: console.error: ${msg.text()}`);
-    });
-    page.on('pageerror', (err) => errors.push(`${email}: uncaught: ${err.message}`));
-    await page.goto(herald.baseUrl + path);
-    await page.waitForURL(/\/sign-in/);
-    await page.getByLabel('Email').fill(email);
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL((u) => !u.pathname.startsWith('/sign-in'));
-    return page;
-  }
-
-  async function axe(page: Page, name: string) {
-    await page.addScriptTag({ path: AXE });
-    const violations = await page.evaluate(async () => {
-      const run = (globalThis as unknown as { axe: { run: (ctx: unknown, opts: unknown) => Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe.run;
-      const r = await run(document, { resultTypes: ['violations'] });
-      return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-    });
-    expect(violations, `axe on ${name}`).toEqual([]);
-  }
-
-  async function shots(page: Page, name: string) {
-    // From the top: a full-page shot of a scrolled page draws the fixed app bar mid-page.
-    await page.evaluate(() => window.scrollTo(0, 0));
-    await page.screenshot({ path: join(SCREENSHOTS, `${name}-desktop-light.png`), fullPage: true });
-    await page.setViewportSize(PHONE);
-    await page.waitForTimeout(300);
-    await page.evaluate(() => window.scrollTo(0, 0));
-    // Nothing wider than the phone: the page never scrolls sideways.
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
-    await page.screenshot({ path: join(SCREENSHOTS, `${name}-phone-light.png`), fullPage: true });
-    await page.setViewportSize(DESKTOP);
-    await page.waitForTimeout(200);
-  }
+  const signedIn = (email: string, path: string) => web.openAs(email, path);
+  const axe = (page: Page, name: string) => checkAxe(page, name, 0);
+  const shots = (page: Page, name: string) => screenshots(page, name, { fromTop: true, noSidewaysScroll: true });
 
   /** Picks `option` in the Vuetify select labelled `label` inside `scope`, opening it from the keyboard. */
   async function choose(page: Page, scope: Locator, label: string, option: string) {
@@ -238,7 +184,7 @@ describe.skipIf(skip)(`campaign wizard in Chromium${skip ? ` (skipped: ${CHROMIU
     await approver.getByRole('dialog').getByRole('button', { name: 'Approve' }).click();
     await approver.getByText('“Looks right”').waitFor();
     await expect.poll(async () => (await api.get(`/api/campaigns/${id}`)).body.approvalStatus, { timeout: 15_000 }).toBe('approved');
-    expect(errors).toEqual([]);
+    expect(web.errors()).toEqual([]);
   }, 180_000);
 
   it('on a phone the steps sit above the form, and reopening the edit link resumes the saved draft', async () => {
@@ -266,6 +212,6 @@ describe.skipIf(skip)(`campaign wizard in Chromium${skip ? ` (skipped: ${CHROMIU
     const form = await page.getByRole('heading', { level: 2 }).boundingBox();
     expect(nav!.y + nav!.height).toBeLessThanOrEqual(form!.y);
     await page.screenshot({ path: join(SCREENSHOTS, 'wizard-resume-phone-light.png'), fullPage: true });
-    expect(errors).toEqual([]);
+    expect(web.errors()).toEqual([]);
   }, 60_000);
 });
