@@ -57,4 +57,29 @@ describe('wizard draft', () => {
     expect(body.variants).toEqual([{ key: 'A', split: 50 }, { key: 'B', split: 50, content: { email: { subject: 'Last chance', html: '<p>Hello</p>' } } }]);
     expect(body.sender).toEqual({ fromName: 'Acme', fromEmail: 'news@acme.test' });
   });
+
+  it('sends a recurrence with only the fields of its frequency, reads a stored one back, and routes its errors to the schedule step', () => {
+    const form = emptyForm('Europe/Berlin', 'EUR', new Date('2026-03-01T12:00:00Z'));
+    expect(payloadOf(form, 'Europe/Berlin').recurrence).toBeNull();
+    form.repeat = { on: true, frequency: 'weekly', at: '09:00', weekdays: ['mon', 'thu'], dayOfMonth: '3', timeZone: 'Europe/Berlin' };
+    expect(payloadOf(form, 'Europe/Berlin').recurrence).toEqual({ frequency: 'weekly', at: '09:00', weekdays: ['mon', 'thu'], timeZone: 'Europe/Berlin' });
+    form.repeat.frequency = 'monthly';
+    form.repeat.dayOfMonth = '31';
+    expect(payloadOf(form, 'Europe/Berlin').recurrence).toEqual({ frequency: 'monthly', at: '09:00', dayOfMonth: 31, timeZone: 'Europe/Berlin' });
+    form.repeat.dayOfMonth = 'first';
+    expect(payloadOf(form, 'Europe/Berlin').recurrence).toMatchObject({ dayOfMonth: 'first' }); // as typed, for the API to name
+    form.channel = 'paid_ads';
+    expect(payloadOf(form, 'Europe/Berlin').recurrence).toBeNull();
+
+    const stored = {
+      name: 'Weekly', code: 'CMP-2', description: null, type: 'newsletter', category: null, channel: 'email',
+      startAt: '2026-04-01T07:00:00.000Z', endAt: '2026-06-01T07:00:00.000Z', budget: { amount: '0.00', currency: 'EUR' },
+      targets: { audienceSize: 0, conversionRate: '0', roi: '0', leads: 0, conversions: 0 }, content: {}, audience: null,
+      recurrence: { frequency: 'weekly' as const, at: '07:30', weekdays: ['fri'], timeZone: 'America/New_York' },
+    };
+    expect(formFrom(stored, 'Europe/Berlin').repeat).toEqual({ on: true, frequency: 'weekly', at: '07:30', weekdays: ['fri'], dayOfMonth: '1', timeZone: 'America/New_York' });
+    expect(formFrom({ ...stored, recurrence: null }, 'Europe/Berlin').repeat.on).toBe(false);
+    expect(['recurrence.weekdays', 'recurrence', 'recurrence.at'].map(stepOf)).toEqual(['schedule', 'schedule', 'schedule']);
+    expect(['recurrence.weekdays', 'recurrence.dayOfMonth'].map(fieldLabel)).toEqual(['Days of the week', 'Day of the month']);
+  });
 });

@@ -86,6 +86,28 @@ export const PERSONAL_FIELDS = [
   { token: 'unsubscribe_url', label: 'Unsubscribe link' },
 ];
 
+/** A recurring campaign's cadence as the schedule step edits it (api/campaigns/schemas.ts RecurrenceSchema). */
+export interface RepeatForm {
+  on: boolean;
+  frequency: 'daily' | 'weekly' | 'monthly';
+  /** `HH:MM`, as the time input gives it. */
+  at: string;
+  weekdays: string[];
+  /** As typed: the API names a wrong one. */
+  dayOfMonth: string;
+  timeZone: string;
+}
+
+export const WEEKDAY_CHOICES = [
+  { value: 'mon', title: 'Monday' },
+  { value: 'tue', title: 'Tuesday' },
+  { value: 'wed', title: 'Wednesday' },
+  { value: 'thu', title: 'Thursday' },
+  { value: 'fri', title: 'Friday' },
+  { value: 'sat', title: 'Saturday' },
+  { value: 'sun', title: 'Sunday' },
+] as const;
+
 const TARGETS = ['audienceSize', 'conversionRate', 'roi', 'leads', 'conversions'] as const;
 type TargetKey = (typeof TARGETS)[number];
 
@@ -106,7 +128,10 @@ export interface WizardForm {
   sender: { fromName: string; fromEmail: string; replyTo: string; smsFrom: string };
   variants: VariantForm[];
   audience: { mode: 'rules' | 'segment'; segmentId: string | null; rules: unknown };
+  repeat: RepeatForm;
 }
+
+const noRepeat = (timeZone: string): RepeatForm => ({ on: false, frequency: 'weekly', at: '09:00', weekdays: [], dayOfMonth: '1', timeZone });
 
 /** A new campaign starts tomorrow at 09:00 company time and runs a week, until the user says otherwise. */
 export function emptyForm(timeZone: string, currency: string, now = new Date()): WizardForm {
@@ -128,6 +153,7 @@ export function emptyForm(timeZone: string, currency: string, now = new Date()):
     sender: { fromName: '', fromEmail: '', replyTo: '', smsFrom: '' },
     variants: [],
     audience: { mode: 'rules', segmentId: null, rules: null },
+    repeat: noRepeat(timeZone),
   };
 }
 
@@ -146,6 +172,7 @@ interface StoredCampaign {
   sender?: Record<string, unknown>;
   variants?: Record<string, unknown>[];
   audience: { segmentId: string | null; rules: unknown } | null;
+  recurrence?: { frequency: RepeatForm['frequency']; at: string; weekdays?: string[]; dayOfMonth?: number; timeZone: string } | null;
 }
 
 export function formFrom(c: StoredCampaign, timeZone: string): WizardForm {
@@ -179,6 +206,24 @@ export function formFrom(c: StoredCampaign, timeZone: string): WizardForm {
       return { key: str(v.key), split: str(v.split), content: Object.fromEntries(differs.map(([k, x]) => [k, str(x)])) };
     }),
     audience: c.audience?.segmentId ? { mode: 'segment', segmentId: c.audience.segmentId, rules: null } : { mode: 'rules', segmentId: null, rules: c.audience?.rules ?? null },
+    repeat: c.recurrence
+      ? { on: true, frequency: c.recurrence.frequency, at: c.recurrence.at, weekdays: c.recurrence.weekdays ?? [], dayOfMonth: String(c.recurrence.dayOfMonth ?? 1), timeZone: c.recurrence.timeZone }
+      : noRepeat(timeZone),
+  };
+}
+
+/** The recurrence the API takes: only the fields of the chosen frequency; null for a one-off or a tracked campaign. */
+export function recurrenceOf(form: WizardForm) {
+  const r = form.repeat;
+  if (!r.on || isTracked(form.channel)) return null;
+  const day = r.dayOfMonth.trim();
+  return {
+    frequency: r.frequency,
+    at: r.at,
+    ...(r.frequency === 'weekly' ? { weekdays: r.weekdays as ('mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun')[] } : {}),
+    // A day that is not a whole number goes as typed: the API names the field.
+    ...(r.frequency === 'monthly' ? { dayOfMonth: (INTEGER.test(day) ? Number(day) : day) as number } : {}),
+    timeZone: r.timeZone,
   };
 }
 
@@ -224,6 +269,7 @@ export function payloadOf(form: WizardForm, timeZone: string) {
     sender,
     variants,
     audience: form.audience.mode === 'segment' ? { segmentId: form.audience.segmentId, rules: null } : { segmentId: null, rules: form.audience.rules },
+    recurrence: recurrenceOf(form),
   };
 }
 export type WizardPayload = ReturnType<typeof payloadOf>;
@@ -232,7 +278,7 @@ const STEP_OF_FIELD: [RegExp, StepKey][] = [
   [/^(name|code|description|type|category|channel)$/, 'details'],
   [/^audience/, 'audience'],
   [/^(content|sender|variants)/, 'content'],
-  [/^(startAt|endAt)$/, 'schedule'],
+  [/^(startAt|endAt|recurrence)/, 'schedule'],
   [/^(budget|currency|targets)/, 'budget'],
 ];
 
@@ -264,6 +310,12 @@ const FIELD_LABELS: Record<string, string> = {
   'sender.replyTo': 'Reply-to address',
   'sender.smsFrom': 'Sender number',
   variants: 'A/B variants',
+  recurrence: 'Recurrence',
+  'recurrence.frequency': 'Repeats',
+  'recurrence.at': 'Time',
+  'recurrence.weekdays': 'Days of the week',
+  'recurrence.dayOfMonth': 'Day of the month',
+  'recurrence.timeZone': 'Time zone',
 };
 
 /** A field the API named, as the form labels it ("content.email.subject" → "Subject"). */
