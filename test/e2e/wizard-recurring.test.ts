@@ -4,11 +4,13 @@
  * and a worker: a manager picks "Recurring" on the schedule step, is told on the right field that a
  * weekly campaign needs a day, picks Monday and Thursday at 09:00 (the company's zone, Berlin),
  * submits it (under the approval threshold, so it goes live at once), and the campaign page shows
- * the cadence and the schedule's next five sends; pausing the campaign pauses the schedule, which
- * the page says. axe-core runs on the schedule step and on the campaign page.
+ * the cadence and the schedule's next five sends; one send started now (a trigger of the schedule)
+ * is listed with its count and links to its own page, which links back; pausing the campaign pauses
+ * the schedule, which the page says. axe-core runs on the schedule step and on the campaign page.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
+import { ScheduleOverlapPolicy } from '@temporalio/client';
 import { startHerald, testConfig } from '../setup/harness.ts';
 import { startTestWorker, type TestWorker } from '../setup/worker.ts';
 import { createApp } from '../../api/app.ts';
@@ -16,6 +18,8 @@ import { as, createApiCompany, signIn, type ApiCompany } from '../fixtures/api-w
 import { addContacts } from '../fixtures/campaigns.ts';
 import { checkAxe, screenshots, skipNote, skipWithoutChromium, useBrowser } from '../fixtures/browser.ts';
 import { createChannels } from '../../channels/index.ts';
+import { startSmtpSink, type SmtpSink } from '../../channels/sinks/smtp-sink.ts';
+import { freePort } from '../../scripts/lib/ports.ts';
 import { recurringSchedule } from '../../api/campaign-lifecycle.ts';
 
 const skip = skipWithoutChromium('recurring wizard');
@@ -28,12 +32,14 @@ describe.skipIf(skip)(`recurring campaign in the wizard, in Chromium${skipNote}`
   let herald: Awaited<ReturnType<typeof startHerald>>;
   let worker: TestWorker;
   let channels: ReturnType<typeof createChannels>;
+  let smtp: SmtpSink;
   const web = useBrowser();
   let co: ApiCompany;
 
   beforeAll(async () => {
     herald = await startHerald({ consoleDir: web.buildConsole('wizard-recurring', 'fresh') });
-    channels = createChannels(testConfig());
+    smtp = await startSmtpSink({ port: await freePort() });
+    channels = createChannels(testConfig({ SMTP_URL: `smtp://127.0.0.1:${smtp.port}` }));
     worker = await startTestWorker(herald.deps.orm, channels);
     herald.deps.config = { ...herald.deps.config, TEMPORAL_TASK_QUEUE: worker.taskQueue };
     co = await createApiCompany(herald.deps.orm, 'e2e-recurring');
@@ -45,6 +51,7 @@ describe.skipIf(skip)(`recurring campaign in the wizard, in Chromium${skipNote}`
   afterAll(async () => {
     await worker?.close();
     await channels?.closeAll();
+    await smtp?.close();
     await herald?.close();
   });
 
@@ -110,6 +117,24 @@ describe.skipIf(skip)(`recurring campaign in the wizard, in Chromium${skipNote}`
     for (const text of await runs.allInnerTexts()) expect(text).toMatch(/^(Mon|Thu)\b.*09:00/);
     await checkAxe(manager, 'recurring campaign page');
     await screenshots(manager, 'campaign-recurring-live', { fromTop: true, noSidewaysScroll: true });
+
+    // A send now instead of on Thursday: it is listed with its count and links to its own page, and back.
+    await recurringSchedule(worker.client, id).trigger(ScheduleOverlapPolicy.ALLOW_ALL);
+    await expect.poll(async () => (await api.get(`/api/campaigns/${id}`)).body.series.occurrences[0]?.status, { timeout: 60_000 }).toBe('completed');
+    expect(smtp.messages().filter((m) => /Subject: Your week at Acme/.test(m.raw ?? ''))).toHaveLength(12);
+    await manager.reload();
+    const sends = manager.getByTestId('series-occurrences');
+    await sends.waitFor();
+    expect(await sends.getByRole('listitem').count()).toBe(1);
+    expect(await sends.innerText()).toMatch(/Weekly digest \(\d{4}-\d{2}-\d{2} \d{2}:\d{2}\)\s*Completed\s*12 of 12 sent/);
+    await sends.getByRole('link', { name: /^Weekly digest \(/ }).click();
+    await manager.waitForURL((u) => /\/campaigns\/[0-9a-f-]{36}$/.test(u.pathname) && !u.pathname.endsWith(id));
+    const back = manager.getByTestId('occurrence-of');
+    await back.waitFor();
+    expect(await back.innerText()).toMatch(/^One send of the recurring campaign Weekly digest \(CMP-\d{4}-\d{4}\)\.$/);
+    await back.getByRole('link', { name: 'Weekly digest' }).click();
+    await manager.waitForURL(new RegExp(`/campaigns/${id}$`));
+    await manager.getByTestId('series-next-runs').waitFor();
 
     await manager.getByRole('group', { name: 'Campaign actions' }).getByRole('button', { name: 'Pause' }).click();
     await manager.getByRole('dialog').getByRole('button', { name: 'Pause' }).click();
