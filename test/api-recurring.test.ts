@@ -5,7 +5,9 @@
  * occurrence per run (sent without another approval); pause, resume and stop of the campaign pause,
  * unpause and delete the schedule; GET shows the cadence, the next runs and the occurrences.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ScheduleOverlapPolicy } from '@temporalio/client';
 import { createApp } from '../api/app.ts';
 import { createTestDeps, testConfig, type TestDeps } from './setup/harness.ts';
@@ -60,6 +62,16 @@ afterAll(async () => {
   await smtp?.close();
   await t?.close();
 });
+
+/**
+ * RECORD_HISTORIES=1 writes the series' run and its occurrence's run to test/histories/, which the
+ * replay test replays against the current workflow code (the CLI's JSON export, as for the others).
+ */
+function recordHistory(name: string, workflowId: string) {
+  if (!process.env.RECORD_HISTORIES) return;
+  const json = execFileSync(inject('temporalCli'), ['workflow', 'show', '-w', workflowId, '--output', 'json', '--address', inject('temporalAddress')], { maxBuffer: 64 * 1024 * 1024 });
+  writeFileSync(new URL(`./histories/${name}.json`, import.meta.url), json);
+}
 
 /** Weekday and wall-clock time of an instant in Berlin, e.g. "Mon 09:00". */
 const berlin = (iso: string) =>
@@ -170,5 +182,8 @@ describe('recurring campaigns', () => {
     expect(after.series.schedule).toBeNull();
     expect(after.series.occurrences.map((o: { id: string }) => o.id)).toEqual([occurrence.id]); // its history stays
     await expect(recurringSchedule(worker.client, id).describe()).rejects.toThrow();
+    recordHistory('series-approved-paused-resumed-stopped', `campaign-${id}`);
+    const occurrenceRun = worker.client.workflow.list({ query: `WorkflowType = 'recurringCampaignWorkflow' and WorkflowId STARTS_WITH 'campaign-recurring-${id}'` });
+    for await (const run of occurrenceRun) recordHistory('series-occurrence', run.workflowId);
   }, 120_000);
 });
