@@ -186,4 +186,23 @@ describe('recurring campaigns', () => {
     const occurrenceRun = worker.client.workflow.list({ query: `WorkflowType = 'recurringCampaignWorkflow' and WorkflowId STARTS_WITH 'campaign-recurring-${id}'` });
     for await (const run of occurrenceRun) recordHistory('series-occurrence', run.workflowId);
   }, 120_000);
+
+  it('goes live without approval under the threshold, and its end date completes it and deletes the schedule', async () => {
+    const m = as(app, tokens.manager!);
+    // Twelve hours from now on Berlin's clock: never inside the series' ten seconds.
+    const hour = (Number(new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Berlin', hour: '2-digit', hourCycle: 'h23' }).format(new Date())) + 12) % 24;
+    const at = `${String(hour).padStart(2, '0')}:00`;
+    const created = await m.post('/api/campaigns', draft({ name: 'Short series', budget: '100.00', endAt: new Date(Date.now() + 10_000).toISOString(), recurrence: { frequency: 'daily', at } }));
+    expect(created.status).toBe(201);
+    const id = created.body.id as string;
+    const submitted = await m.post(`/api/campaigns/${id}/submit`);
+    expect(submitted.status).toBe(200);
+    const live = await waitFor(async () => (await m.get(`/api/campaigns/${id}`)).body, (b) => b.status === 'sending' && b.series.schedule !== null, 10_000);
+    expect(live.approvals).toEqual([]);
+    // The series ends before its first run: the schedule has no run left to show.
+    expect(live.series.schedule.nextRuns).toEqual([]);
+    const ended = await waitFor(async () => (await m.get(`/api/campaigns/${id}`)).body, (b) => b.status === 'completed', 30_000);
+    expect(ended.series).toMatchObject({ schedule: null, occurrences: [] });
+    await expect(recurringSchedule(worker.client, id).describe()).rejects.toThrow();
+  }, 60_000);
 });
