@@ -41,20 +41,18 @@
  * analytics route's own chunks (static import closure of the route's chunk outside the entry, and the
  * chunks it imports lazily, i.e. ApexCharts).
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import pg from 'pg';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { rawFacts } from '../db/repositories/analytics-raw.ts';
 import { hashPassword } from '../domain/password.ts';
 import { startApiStack, type ApiStack } from './lib/api-stack.ts';
 import { CONSOLE_DIST } from './lib/defaults.ts';
-import { PROJECT_ROOT } from './lib/temporal-bin.ts';
 import { generate, messagesPerCampaign } from './bench/analytics-data.ts';
-import { postgresCpuByKind, treeCpuSeconds } from './bench/proc.ts';
+import { buildConsole, interleaved, launchChromium, median, say, signedIn, signInProbe, timingRow } from './bench/browser-timing.ts';
 
 const { values } = parseArgs({
   options: {
@@ -69,19 +67,12 @@ const EVENTS = Number(values.events);
 const CAMPAIGNS = Number(values.campaigns);
 const RUNS = Math.max(2, Number(values.runs));
 const PASSWORD = 'bench-analytics-console-password';
-const CHROMIUM = '/usr/bin/chromium';
 const ANALYST = 'analyst@bench.example';
 const EMPTY_ANALYST = 'analyst@bench-empty.example';
 const DAY = 86_400_000;
 const ASSETS = join(CONSOLE_DIST, 'assets');
 
-const say = (s: string) => process.stdout.write(`${s}\n`);
 const fmtN = (n: number) => n.toLocaleString('en');
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
-const ms = (n: number) => `${n.toFixed(0)} ms`;
 const kb = (n: number) => `${(n / 1024).toFixed(1)} kB`;
 const isoDay = (t: number) => new Date(t).toISOString().slice(0, 10);
 
@@ -89,13 +80,7 @@ const isoDay = (t: number) => new Date(t).toISOString().slice(0, 10);
  * Installed before any page script: the sign-in click's time, and when the KPI figures, the first
  * chart and every widget first show their content.
  */
-const PROBE = `(() => {
-  const w = window;
-  document.addEventListener('click', (e) => {
-    const b = e.target instanceof Element ? e.target.closest('button') : null;
-    if (b && /sign in/i.test(b.textContent || '')) w.__signInAt = performance.now();
-  }, true);
-  const drawn = (id) => {
+const PROBE = signInProbe(`const drawn = (id) => {
     const el = document.querySelector('[data-widget="' + id + '"]');
     if (!el) return false;
     if (el.querySelector('svg.apexcharts-svg .apexcharts-series')) return true;
@@ -115,9 +100,7 @@ const PROBE = `(() => {
     }
     if (w.__chartAt === undefined && drawn('trends')) w.__chartAt = now;
     if (w.__kpisAt !== undefined && w.__chartAt !== undefined && ['channels', 'heatmap'].every(drawn) && ['performers', 'recommendations'].every(listed)) w.__allAt = now;
-  };
-  new MutationObserver(check).observe(document, { childList: true, subtree: true, characterData: true });
-})();`;
+  };`);
 
 /** What the KPI cards must show for the period on screen (from the facts, not the rollups). */
 interface Expected {
@@ -145,14 +128,7 @@ interface Sample {
 }
 
 async function measure(browser: Browser, base: string, email: string, expected: Expected): Promise<Sample> {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'en-US', timezoneId: 'UTC' });
-  try {
-    await context.addInitScript(PROBE);
-    const page: Page = await context.newPage();
-    await page.goto(`${base}/sign-in?next=/analytics`);
-    await page.getByLabel('Email').fill(email);
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+  return signedIn(browser, { base, email, password: PASSWORD, next: '/analytics', probe: PROBE, context: { locale: 'en-US', timezoneId: 'UTC' } }, async (page) => {
     // Both at once, so that neither waits for the other's round trips to the browser: the drill-down
     // link's actionability (then its time is read in the page at once) and the first chart.
     const sinceSignIn = () => page.evaluate(() => performance.now() - (window as unknown as { __signInAt: number }).__signInAt);
@@ -210,9 +186,7 @@ async function measure(browser: Browser, base: string, email: string, expected: 
       jsBefore: probe.jsBefore,
       jsAfter: probe.jsAfter,
     };
-  } finally {
-    await context.close();
-  }
+  });
 }
 
 /** The KPI figures of the dashboard's default period (the last 30 days, company time zone UTC) from the facts. */
@@ -304,11 +278,7 @@ function printBundles(sample: Sample): void {
 let stack: ApiStack | undefined;
 let browser: Browser | undefined;
 try {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing (apt-get install -y chromium)`);
-  if (!values['skip-build'] || !existsSync(join(CONSOLE_DIST, 'index.html'))) {
-    say('building the console (vite build) …');
-    execFileSync('npx', ['vite', 'build', '--config', 'console/vite.config.ts'], { cwd: PROJECT_ROOT, stdio: 'pipe' });
-  }
+  buildConsole(values['skip-build']);
   const hash = await hashPassword(PASSWORD);
   // The data ends today: campaign i starts (start + i mod 90 days) and its events fall in its 14 days.
   const now = Date.now();
@@ -355,28 +325,17 @@ try {
   if (empty.active !== 0 || empty.sent !== 0 || empty.chart) throw new Error('the empty company has facts');
   if (!expected.chart || expected.sent === 0) throw new Error(`the company has nothing in the dashboard's period ${from} – ${to}`);
 
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
-  // One warm-up of each (the API's first queries, Chromium's first start of a renderer), not counted.
-  const warm = await measure(browser, s.base, ANALYST, expected);
-  await measure(browser, s.base, EMPTY_ANALYST, empty);
+  browser = await launchChromium();
+  const b = browser;
+  const runs = await interleaved(
+    s,
+    RUNS,
+    () => measure(b, s.base, ANALYST, expected),
+    () => measure(b, s.base, EMPTY_ANALYST, empty),
+  );
+  const { warm, measured: dash, baseline } = runs;
 
-  const cpu = () => ({
-    api: treeCpuSeconds({ api: s.apiPid }).api ?? 0,
-    postgres: Object.values(postgresCpuByKind(s.pg.pid)).reduce((a, b) => a + b, 0),
-    // This process's tree minus what is accounted above: Chromium (our child) and this script.
-    all: treeCpuSeconds({ all: process.pid }).all ?? 0,
-    temporal: treeCpuSeconds({ t: s.temporal.pid }).t ?? 0,
-  });
-  const before = cpu();
-  const dash: Sample[] = [];
-  const baseline: Sample[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    dash.push(await measure(browser, s.base, ANALYST, expected));
-    baseline.push(await measure(browser, s.base, EMPTY_ANALYST, empty));
-  }
-  const after = cpu();
-
-  const row = (name: string, xs: number[]) => `  ${name.padEnd(52)} min ${ms(Math.min(...xs)).padStart(7)}   median ${ms(median(xs)).padStart(7)}`;
+  const row = timingRow(52);
   say('');
   say(`Analytics dashboard, time after the click on "Sign in" (${RUNS} runs each, interleaved, fresh browser context each)`);
   say(`dashboard of a company with ${fmtN(Number(c.events))} events over ${fmtN(CAMPAIGNS)} campaigns, last 30 days (KPIs verified against the facts)`);
@@ -395,9 +354,7 @@ try {
   say(row('slowest of the 5 analytics calls (browser timing)', baseline.map((x) => x.api)));
   const ratio = median(dash.map((x) => x.interactive)) / median(baseline.map((x) => x.interactive));
   say(`dashboard interactive / baseline interactive (medians): ${ratio.toFixed(2)}×; goal: interactive under 1 000 ms`);
-  const d = (k: keyof typeof before) => after[k] - before[k];
-  const others = d('all') - d('api') - d('postgres') - d('temporal');
-  say(`CPU seconds over the ${RUNS * 2} measured runs: API ${d('api').toFixed(2)}, PostgreSQL ${d('postgres').toFixed(2)}, Temporal ${d('temporal').toFixed(2)}, Chromium and this script ${others.toFixed(2)}`);
+  say(runs.cpu);
   printBundles(warm);
 } catch (err) {
   process.exitCode = 1;

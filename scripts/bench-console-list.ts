@@ -20,17 +20,12 @@
  * and the baseline shows its empty state. Prints min and median per figure, and CPU seconds per
  * process over all runs.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { hashPassword } from '../domain/password.ts';
 import { startApiStack, type ApiStack } from './lib/api-stack.ts';
-import { CONSOLE_DIST } from './lib/defaults.ts';
-import { PROJECT_ROOT } from './lib/temporal-bin.ts';
 import { seedBenchCompany } from './bench/api-seed.ts';
-import { postgresCpuByKind, treeCpuSeconds } from './bench/proc.ts';
+import { buildConsole, interleaved, launchChromium, median, say, signedIn, signInProbe, timingRow } from './bench/browser-timing.ts';
 
 const { values } = parseArgs({
   options: {
@@ -43,31 +38,15 @@ const { values } = parseArgs({
 const CAMPAIGNS = Number(values.campaigns);
 const RUNS = Math.max(2, Number(values.runs));
 const PASSWORD = 'bench-console-password';
-const CHROMIUM = '/usr/bin/chromium';
 const EMPTY_ADMIN = 'admin@bench-empty.example';
 
-const say = (s: string) => process.stdout.write(`${s}\n`);
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
-const ms = (n: number) => `${n.toFixed(0)} ms`;
-
 /** Installed before any page script: the sign-in click's time, and when the table first shows content. */
-const PROBE = `(() => {
-  const w = window;
-  document.addEventListener('click', (e) => {
-    const b = e.target instanceof Element ? e.target.closest('button') : null;
-    if (b && /sign in/i.test(b.textContent || '')) w.__signInAt = performance.now();
-  }, true);
-  const check = () => {
+const PROBE = signInProbe(`const check = () => {
     if (w.__signInAt === undefined || w.__renderedAt !== undefined) return;
     const body = document.querySelector('main tbody');
     if (!body) return;
     if (body.querySelector('a[href^="/campaigns/"]') || /No campaign matches/.test(body.textContent || '')) w.__renderedAt = performance.now();
-  };
-  new MutationObserver(check).observe(document, { childList: true, subtree: true, characterData: true });
-})();`;
+  };`);
 
 interface Sample {
   rendered: number;
@@ -76,14 +55,7 @@ interface Sample {
 }
 
 async function measure(browser: Browser, base: string, email: string, expectRows: number, total: number): Promise<Sample> {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-  try {
-    await context.addInitScript(PROBE);
-    const page: Page = await context.newPage();
-    await page.goto(`${base}/sign-in?next=/campaigns`);
-    await page.getByLabel('Email').fill(email);
-    await page.getByLabel('Password').fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+  return signedIn(browser, { base, email, password: PASSWORD, next: '/campaigns', probe: PROBE }, async (page) => {
     const table = page.locator('main table');
     let clickable: number | null = null;
     if (expectRows > 0) {
@@ -107,19 +79,13 @@ async function measure(browser: Browser, base: string, email: string, expectRows
       if (!footer.replace(/[\s,]/g, '').includes(`of${total}`)) throw new Error(`${email}: the footer says "${footer}", the database has ${total} campaigns`);
     }
     return { rendered: probe.renderedAt - probe.signInAt, clickable, listCall: probe.listCall };
-  } finally {
-    await context.close();
-  }
+  });
 }
 
 let stack: ApiStack | undefined;
 let browser: Browser | undefined;
 try {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing (apt-get install -y chromium)`);
-  if (!values['skip-build'] || !existsSync(join(CONSOLE_DIST, 'index.html'))) {
-    say('building the console (vite build) …');
-    execFileSync('npx', ['vite', 'build', '--config', 'console/vite.config.ts'], { cwd: PROJECT_ROOT, stdio: 'pipe' });
-  }
+  buildConsole(values['skip-build']);
   const hash = await hashPassword(PASSWORD);
   let total = 0;
   stack = await startApiStack({
@@ -137,29 +103,18 @@ try {
   const s = stack;
   const counted = await s.orm.em.getKnex().raw<{ rows: { n: string }[] }>(`select count(*) as n from campaigns c join companies co on co.id = c.company_id where co.slug = 'bench-api'`);
   if (Number(counted.rows[0]!.n) !== total) throw new Error(`the database holds ${counted.rows[0]!.n} campaigns, expected ${total}`);
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  browser = await launchChromium();
+  const b = browser;
+  const runs = await interleaved(
+    s,
+    RUNS,
+    () => measure(b, s.base, 'admin@bench-api.example', 25, total),
+    () => measure(b, s.base, EMPTY_ADMIN, 0, 0),
+  );
+  const list = runs.measured;
+  const baseline = runs.baseline;
 
-  // One warm-up of each (the API's first queries, Chromium's first start of a renderer), not counted.
-  await measure(browser, s.base, 'admin@bench-api.example', 25, total);
-  await measure(browser, s.base, EMPTY_ADMIN, 0, 0);
-
-  const cpu = () => ({
-    api: treeCpuSeconds({ api: s.apiPid }).api ?? 0,
-    postgres: Object.values(postgresCpuByKind(s.pg.pid)).reduce((a, b) => a + b, 0),
-    // This process's tree minus what is accounted above: Chromium (our child) and this script.
-    all: treeCpuSeconds({ all: process.pid }).all ?? 0,
-    temporal: treeCpuSeconds({ t: s.temporal.pid }).t ?? 0,
-  });
-  const before = cpu();
-  const list: Sample[] = [];
-  const baseline: Sample[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    list.push(await measure(browser, s.base, 'admin@bench-api.example', 25, total));
-    baseline.push(await measure(browser, s.base, EMPTY_ADMIN, 0, 0));
-  }
-  const after = cpu();
-
-  const row = (name: string, xs: number[]) => `  ${name.padEnd(40)} min ${ms(Math.min(...xs)).padStart(7)}   median ${ms(median(xs)).padStart(7)}`;
+  const row = timingRow(40);
   say('');
   say(`Campaign list, time after the click on "Sign in" (${RUNS} runs each, interleaved, fresh browser context each)`);
   say(`list of ${total} campaigns (page of 25, verified against the database)`);
@@ -171,9 +126,7 @@ try {
   say(row('GET /api/campaigns (browser timing)', baseline.map((x) => x.listCall)));
   const ratio = median(list.map((x) => x.clickable!)) / median(baseline.map((x) => x.rendered));
   say(`list interactive / baseline rendered (medians): ${ratio.toFixed(2)}×; goal: interactive under 1 000 ms`);
-  const d = (k: keyof typeof before) => after[k] - before[k];
-  const others = d('all') - d('api') - d('postgres') - d('temporal');
-  say(`CPU seconds over the ${RUNS * 2} measured runs: API ${d('api').toFixed(2)}, PostgreSQL ${d('postgres').toFixed(2)}, Temporal ${d('temporal').toFixed(2)}, Chromium and this script ${others.toFixed(2)}`);
+  say(runs.cpu);
 } catch (err) {
   process.exitCode = 1;
   console.error(err);
