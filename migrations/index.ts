@@ -22,6 +22,7 @@ import { Migration20261124173000_scheduled_reports } from './Migration2026112417
 import { Migration20261124181500_analytics_events_first_join } from './Migration20261124181500_analytics_events_first_join.ts';
 import { Migration20261124231212_recurring_occurrences } from './Migration20261124231212_recurring_occurrences.ts';
 import { Migration20261124233000_campaign_funnels_view } from './Migration20261124233000_campaign_funnels_view.ts';
+import { Migration20261124233314_unattributed_rollup } from './Migration20261124233314_unattributed_rollup.ts';
 
 export const MIGRATIONS = [
   { name: 'Migration20261124111508_initial', class: Migration20261124111508_initial },
@@ -43,4 +44,5 @@ export const MIGRATIONS = [
   { name: 'Migration20261124181500_analytics_events_first_join', class: Migration20261124181500_analytics_events_first_join },
   { name: 'Migration20261124231212_recurring_occurrences', class: Migration20261124231212_recurring_occurrences },
   { name: 'Migration20261124233000_campaign_funnels_view', class: Migration20261124233000_campaign_funnels_view },
+  { name: 'Migration20261124233314_unattributed_rollup', class: Migration20261124233314_unattributed_rollup },
 ];

@@ -5,7 +5,9 @@
  */
 import { readHeatmap, readRetailerLeaderboard, type FactDimension } from '../../db/repositories/analytics.ts';
 import { ValidationError } from '../../domain/errors.ts';
-import { metricsOf } from '../../domain/metrics.ts';
+import { emptyTotals, metricsOf } from '../../domain/metrics.ts';
+import { noUnattributed } from '../../db/repositories/analytics-unattributed.ts';
+import { lineOf, unattributedBy } from './unattributed.ts';
 import { compareFractions, money4 } from '../../domain/metrics-exact.ts';
 import { fillDays } from './campaign.ts';
 import { facts, totalsOfRow, filterOf, type Scope } from './scope.ts';
@@ -16,10 +18,28 @@ export type Granularity = (typeof GRANULARITIES)[number];
 export const BREAKDOWNS = ['region', 'retailer', 'user', 'team', 'variant', 'channel', 'campaign'] as const;
 export type Breakdown = (typeof BREAKDOWNS)[number];
 
+/**
+ * Each point carries the campaigns' metrics and, for a view of the whole company, the unattributed
+ * line (conversions and orders without a campaign) of the same period; a period with only
+ * unattributed facts appears with zero campaign figures.
+ */
 export async function timeseriesView(s: Scope, granularity: Granularity) {
-  const rows = (await facts(s, [granularity])).map((r) => ({ key: r.keys[granularity] ?? null, totals: totalsOfRow(r) }));
+  const [facted, lone] = await Promise.all([facts(s, [granularity]), unattributedBy(s, granularity)]);
+  const rows = facted.map((r) => ({ key: r.keys[granularity] ?? null, totals: totalsOfRow(r) }));
+  const seen = new Set(rows.map((r) => r.key));
+  for (const key of lone?.keys() ?? []) if (!seen.has(key)) rows.push({ key, totals: emptyTotals() });
   const points = granularity === 'day' ? fillDays(s, rows) : rows.sort((a, b) => (a.key ?? '').localeCompare(b.key ?? ''));
-  return { range: s.range, currency: s.currency, granularity, items: points.map((p) => ({ key: p.key, label: p.key, metrics: metricsOf(p.totals, s.exponent) })) };
+  return {
+    range: s.range,
+    currency: s.currency,
+    granularity,
+    items: points.map((p) => ({
+      key: p.key,
+      label: p.key,
+      metrics: metricsOf(p.totals, s.exponent),
+      unattributed: lone ? lineOf((p.key ? lone.get(p.key) : undefined) ?? noUnattributed(), s.exponent) : null,
+    })),
+  };
 }
 
 /** Names for the keys of a breakdown, read in one query per dimension. */

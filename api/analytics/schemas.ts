@@ -133,6 +133,10 @@ const Kpi = z.object({
   changePercent: Rate,
 });
 
+export const UnattributedLineSchema = z
+  .object({ leads: Count, conversions: Count, orders: Count, revenue: Money })
+  .openapi('UnattributedLine', { description: 'Conversions and orders that came without a campaign; null when a filter narrows the view below the company' });
+
 export const SummarySchema = z
   .object({
     range: RangeSchema,
@@ -153,6 +157,10 @@ export const SummarySchema = z
       budgetUsedPercent: Kpi,
       roiPercent: Kpi,
     }),
+    unattributed: z
+      .object({ leads: Kpi, conversions: Kpi, orders: Kpi, revenue: Kpi, companyRevenue: Kpi.openapi({ description: 'Campaign revenue plus unattributed revenue' }) })
+      .nullable()
+      .openapi({ description: 'Conversions and orders without a campaign (not in the campaign KPIs or the ROI); null when a filter narrows the view below the company' }),
   })
   .openapi('AnalyticsSummary');
 
@@ -223,7 +231,9 @@ export const CampaignPerformanceSchema = z
   })
   .openapi('CampaignPerformance');
 
-export const ChannelsSchema = z.object({ range: RangeSchema.nullable(), currency: z.string(), items: z.array(ChannelComparisonSchema) }).openapi('ChannelComparisonList');
+export const ChannelsSchema = z
+  .object({ range: RangeSchema.nullable(), currency: z.string(), items: z.array(ChannelComparisonSchema), unattributed: UnattributedLineSchema.nullable() })
+  .openapi('ChannelComparisonList');
 
 export const RankingsSchema = z
   .object({
@@ -236,7 +246,7 @@ export const RankingsSchema = z
   .openapi('CampaignRankings');
 
 export const TimeseriesSchema = z
-  .object({ range: RangeSchema.nullable(), currency: z.string(), granularity: z.enum(['day', 'week', 'month']), items: z.array(SliceSchema) })
+  .object({ range: RangeSchema.nullable(), currency: z.string(), granularity: z.enum(['day', 'week', 'month']), items: z.array(SliceSchema.extend({ unattributed: UnattributedLineSchema.nullable() })) })
   .openapi('AnalyticsTimeseries');
 
 export const BreakdownSchema = z

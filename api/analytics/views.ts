@@ -20,6 +20,7 @@ import {
 import { compareFractions, decimalOf, fraction, meanOf, money4, moneyOut, type Fraction } from '../../domain/metrics-exact.ts';
 import { previousOf } from './query.ts';
 import { campaignsIn, facts, filterOf, totalsOfRow, type CampaignMeta, type Scope } from './scope.ts';
+import { lineOf, unattributedTotal } from './unattributed.ts';
 
 export interface Kpi {
   value: number | string | null;
@@ -63,11 +64,13 @@ export async function summaryView(s: Scope) {
   const range = s.range!;
   const prev = previousOf(range);
   // The totals are the sum of the per-campaign rows: one read per period, not two.
-  const [campaignsNow, campaignsBefore, budgetNow, budgetBefore] = await Promise.all([
+  const [campaignsNow, campaignsBefore, budgetNow, budgetBefore, loneNow, loneBefore] = await Promise.all([
     facts(s, ['campaign'], filterOf(s, range)),
     facts(s, ['campaign'], filterOf(s, prev)),
     budgetOf(s, range.from, range.to),
     budgetOf(s, prev.from, prev.to),
+    unattributedTotal(s, range),
+    unattributedTotal(s, prev),
   ]);
   const now = sumTotals(campaignsNow.map(totalsOfRow));
   const before = sumTotals(campaignsBefore.map(totalsOfRow));
@@ -95,8 +98,22 @@ export async function summaryView(s: Scope) {
       budgetUsedPercent: rateKpi(used(now.cost, budgetNow), used(before.cost, budgetBefore)),
       roiPercent: rateKpi(m.roiPercent, mp.roiPercent),
     },
+    // Facts without a campaign, beside the campaigns' figures (never in their revenue or ROI);
+    // companyRevenue is both together. Null when a filter narrows the view below the company.
+    unattributed:
+      loneNow && loneBefore
+        ? {
+            leads: countKpi(loneNow.leads, loneBefore.leads),
+            conversions: countKpi(loneNow.conversions, loneBefore.conversions),
+            orders: countKpi(loneNow.orders, loneBefore.orders),
+            revenue: moneyKpi(loneNow.revenue, loneBefore.revenue, s.exponent),
+            companyRevenue: moneyKpi(addMoney(now.revenue, loneNow.revenue), addMoney(before.revenue, loneBefore.revenue), s.exponent),
+          }
+        : null,
   };
 }
+
+const addMoney = (a: string, b: string) => moneyOut(money4(a) + money4(b), 4);
 
 export interface CampaignLine {
   meta: CampaignMeta;
@@ -176,7 +193,7 @@ export async function overviewView(s: Scope, opts: { status?: string[]; sort: Ov
 }
 
 export async function channelsView(s: Scope) {
-  const [rows, lines] = await Promise.all([facts(s, ['channel']), campaignLines(s)]);
+  const [rows, lines, lone] = await Promise.all([facts(s, ['channel']), campaignLines(s), unattributedTotal(s)]);
   const channels = rows.map((r) => ({ channel: r.keys.channel ?? 'unknown', totals: totalsOfRow(r) }));
   const byChannel = new Map(channels.map((c) => [c.channel, c.totals]));
   return {
@@ -187,6 +204,8 @@ export async function channelsView(s: Scope) {
       trackedOnly: !isMessageChannel(c.channel),
       metrics: metricsOf(byChannel.get(c.channel)!, s.exponent),
     })),
+    /** Revenue that came without a campaign, hence without a channel; null when a filter narrows the view. */
+    unattributed: lone ? lineOf(lone, s.exponent) : null,
   };
 }
 

@@ -14,6 +14,7 @@ import {
   CampaignRegionMetricSchema,
   CampaignRetailerMetricSchema,
   MessageEngagementSchema,
+  UnattributedMetricSchema,
 } from './rollup-breakdowns.ts';
 import { ApiKeySchema } from './api-key.ts';
 import { ApprovalSchema, AuditLogSchema, NotificationSchema } from './governance.ts';
@@ -75,6 +76,7 @@ export const TENANT_ENTITIES = [
   CampaignEngagementHourSchema,
   CampaignLinkClickSchema,
   MessageEngagementSchema,
+  UnattributedMetricSchema,
   ApiKeySchema,
   ApprovalSchema,
   AuditLogSchema,

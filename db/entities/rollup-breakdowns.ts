@@ -138,3 +138,27 @@ export const MessageEngagementSchema = defineEntity({
   },
 });
 export type MessageEngagement = InferEntity<typeof MessageEngagementSchema>;
+
+/**
+ * Conversions and orders that reached Herald without a campaign (issue 8: "unattributed ones are
+ * kept and reported as such"), per company and local day: the line beside the campaigns in the
+ * company totals. Written by the triggers of migrations/…_unattributed_rollup.ts, like the others.
+ */
+export const UnattributedMetricSchema = defineEntity({
+  name: 'UnattributedMetric',
+  tableName: 'unattributed_metrics',
+  filters: tenantFilter,
+  uniques: [{ name: 'unattributed_metrics_key', properties: ['company', 'day'] }],
+  properties: {
+    id: p.bigint('number').primary().autoincrement(),
+    company: () => p.manyToOne(CompanySchema).ref().deleteRule('cascade'),
+    day: p.date(),
+    leads: p.bigint('number').default(0),
+    conversions: p.bigint('number').default(0),
+    orders: p.bigint('number').default(0),
+    conversionRevenue: p.decimal().precision(20).scale(4).defaultRaw('0'),
+    orderRevenue: p.decimal().precision(20).scale(4).defaultRaw('0'),
+    revenue: p.decimal().precision(20).scale(4).defaultRaw('0'),
+  },
+});
+export type UnattributedMetric = InferEntity<typeof UnattributedMetricSchema>;

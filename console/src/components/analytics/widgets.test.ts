@@ -66,6 +66,7 @@ describe('KpiCards', () => {
       spend: kpi('5000.00', '4000.00', '1000.00', 25), budget: kpi('10000.00', null, null, null), budgetUsedPercent: kpi(50, null, null, null),
       roiPercent: kpi(260, null, null, null), ...o,
     },
+    unattributed: null,
   });
   const cards = () => mount(KpiCards, { props: { summary: summary(), linkQuery: { preset: 'last-month' } }, global: { stubs: { RouterLink: RouterLinkStub } } });
   const card = (w: ReturnType<typeof cards>, key: string) => w.get(`[data-testid="kpi-${key}"]`).text().replace(/\s+/g, ' ');
