@@ -13,6 +13,16 @@ export type NewReportSubscription = InferRequestType<Subs['$post']>['json'];
 export type ReportFrequency = ReportSubscription['frequency'];
 export type ReportFilters = NonNullable<NewReportSubscription['filters']>;
 
+/** What a report is of: the dashboard (with its filters) or one campaign; the subscribe dialog and form both take it. */
+export interface ReportScope {
+  kind: 'overview' | 'campaign';
+  campaignId?: string;
+  campaignName?: string;
+  /** The page's filters; an overview keeps channel, region and team (not a campaign pick). */
+  filters?: { channel: string[]; region: string[]; team: string[]; campaign?: string[] };
+  teamNames?: Record<string, string>;
+}
+
 export const FREQUENCY_TEXT: Record<ReportFrequency, { label: string; when: string }> = {
   weekly: { label: 'Weekly', when: 'every Monday at 08:00, covering the seven days before' },
   monthly: { label: 'Monthly', when: 'on the 1st of each month at 08:00, covering the month before' },
