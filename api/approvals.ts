@@ -4,6 +4,7 @@ import { sqlOf } from '../db/sql.ts';
 import { iso } from './query-values.ts';
 import { prepared } from '../db/prepared.ts';
 import { money } from './campaigns/store.ts';
+import { describeRecurrence, type Recurrence } from '../domain/campaign-recurrence.ts';
 import { errors, json, PageQuery, pageOf, router, secured, z } from './openapi.ts';
 
 const Change = z.object({ field: z.string(), before: z.unknown(), after: z.unknown() });
@@ -21,6 +22,7 @@ const ApprovalItem = z
     submittedAt: z.string().nullable(),
     previouslyApprovedAt: z.string().nullable(),
     changesSinceLastApproval: z.array(Change).openapi({ description: 'Field-level diff of the edits made after the last approval (empty for a first submission)' }),
+    repeats: z.string().nullable().openapi({ description: 'A recurring campaign\'s cadence in words (one approval covers every occurrence); null for a one-off', example: 'Every week on Monday at 09:00 (Europe/Berlin)' }),
   })
   .openapi('ApprovalQueueItem');
 
@@ -38,6 +40,7 @@ interface Row {
   submitted_at: Date | null;
   approved_at: Date | null;
   edits: { before: Record<string, unknown> | null; after: Record<string, unknown> | null }[];
+  recurrence: Recurrence | null;
   total: string;
 }
 
@@ -73,11 +76,11 @@ export function approvalRoutes() {
       sql,
       `with page as (
          select c.id, c.company_id, c.code, c.name, c.primary_channel, c.total_budget, c.currency, c.target_audience_size, c.start_at, c.created_by_id, c.updated_at,
-                count(*) over () as total
+                c.recurrence, count(*) over () as total
            from campaigns c where ${where}
           order by c.updated_at, c.id limit ? offset ?)
        select c.id, c.code, c.name, c.primary_channel, c.total_budget::text as total_budget, c.currency, c.target_audience_size, c.start_at,
-              u.id as creator_id, u.name as creator_name, c.total,
+              u.id as creator_id, u.name as creator_name, c.total, c.recurrence,
               (select max(a.created_at) from audit_log a where a.company_id = c.company_id and a.entity_type = 'campaign' and a.entity_id = c.id::text and a.action = 'campaign.submitted') as submitted_at,
               last.decided_at as approved_at,
               coalesce((select json_agg(json_build_object('before', a.before, 'after', a.after) order by a.id) from audit_log a
@@ -108,6 +111,7 @@ export function approvalRoutes() {
           submittedAt: iso(r.submitted_at),
           previouslyApprovedAt: iso(r.approved_at),
           changesSinceLastApproval: foldEdits(r.edits),
+          repeats: r.recurrence ? describeRecurrence(r.recurrence) : null,
         })),
         page,
         pageSize,

@@ -134,6 +134,9 @@ describe('recurring campaigns', () => {
     expect(edited.status).toBe(200);
     expect(edited.body.status).toBe('pending_approval');
 
+    // The approver is told it is a series: one approval covers every send.
+    const queue = await a.get('/api/approvals');
+    expect(queue.body.items.find((i: { campaignId: string }) => i.campaignId === id).repeats).toBe('Every week on Monday and Thursday at 09:00 (Europe/Berlin)');
     const approved = await a.post(`/api/campaigns/${id}/approve`, { comment: 'fine for the series' });
     expect(approved.status).toBe(200);
     const live = await waitFor(

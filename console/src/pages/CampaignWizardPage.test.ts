@@ -433,4 +433,25 @@ describe('campaign wizard', () => {
     expect(figures.attributes('href')).toBe(`/analytics/campaigns/${ID}?tab=figures`);
     expect(calls.some((c) => c.path.endsWith('/submit'))).toBe(false);
   });
+
+  it('submits a recurring campaign with its cadence; a start that slipped into the past while filling in is sent as now', async () => {
+    const past = new Date(Date.now() - 20 * 60_000).toISOString();
+    const recurrence = { frequency: 'weekly', at: '09:00', weekdays: ['mon'], timeZone: TZ };
+    handler = (c) => {
+      if (c.method === 'GET' && c.path.startsWith(`/api/campaigns/${ID}`)) return { status: 200, body: stored({ startAt: past, recurrence }) };
+      if (c.method === 'POST' && c.path.endsWith('/submit')) return { status: 200, body: stored({ status: 'sending', recurrence }) };
+      return undefined;
+    };
+    const { w, router } = await open(`/campaigns/${ID}/edit?step=review`);
+    expect(w.find('.review').text()).toContain(`Every week on Monday at 09:00 (${TZ}), from`);
+    const minute = Math.floor(Date.now() / 60_000) * 60_000;
+    await click(w, 'Submit for approval');
+    const patch = calls.findIndex((c) => c.method === 'PATCH');
+    const submit = calls.findIndex((c) => c.path.endsWith('/submit'));
+    expect(patch).toBeGreaterThanOrEqual(0);
+    expect(patch).toBeLessThan(submit);
+    expect(Date.parse(calls[patch]!.body!.startAt as string)).toBeGreaterThanOrEqual(minute);
+    expect(calls[patch]!.body!.recurrence).toEqual(recurrence);
+    expect(router.currentRoute.value.fullPath).toBe(`/campaigns/${ID}`);
+  });
 });

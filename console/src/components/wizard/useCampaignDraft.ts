@@ -8,6 +8,7 @@ import { computed, reactive, ref, watch, type InjectionKey } from 'vue';
 import type { InferResponseType } from 'hono/client';
 import { api } from '../../api/client.ts';
 import { emptyForm, formFrom, payloadOf, stepOf, type StepKey, type WizardForm, type WizardPayload } from './draft.ts';
+import { instantToZoned, zonedToInstant } from './time-zone.ts';
 
 export type Campaign = InferResponseType<(typeof api.campaigns)[':id']['$get'], 200>;
 export interface FieldIssue {
@@ -181,6 +182,13 @@ export function useCampaignDraft(timeZone: () => string, currency: () => string)
   );
 
   async function submit(): Promise<boolean> {
+    // A series' start reads "not before": one that slipped into the past while the form was filled
+    // in means now (the API refuses a start more than a few minutes old).
+    const start = zonedToInstant(form.start, timeZone());
+    if (form.repeat.on && start && Date.parse(start) < Date.now()) {
+      form.start = instantToZoned(new Date(Math.floor(Date.now() / 60_000) * 60_000).toISOString(), timeZone());
+      state.dirty = true;
+    }
     if ((state.dirty || !campaign.value) && !(await save())) return false;
     if (!campaign.value) return false;
     try {
