@@ -209,6 +209,23 @@ describe('dashboard, overview, channels and rankings', () => {
     expect(none.body.kpis).toMatchObject({ budget: { value: '0.00' }, revenue: { value: '0.00' }, sent: { value: 0 } });
   });
 
+  it("counts the budget of a campaign with figures in the period even when its dates lie outside it (sent ahead of its schedule)", async () => {
+    const before = (await api.analyst.get(`/api/analytics/summary?${JANUARY}`)).body.kpis;
+    const [dates] = (await sql.raw<{ rows: { start_at: Date; end_at: Date }[] }>(`select start_at, end_at from campaigns where id = ?`, [ids.sent])).rows;
+    try {
+      await sql.raw(`update campaigns set start_at = '2026-03-01', end_at = '2026-03-31' where id = ?`, [ids.sent]);
+      const after = (await api.analyst.get(`/api/analytics/summary?${JANUARY}`)).body.kpis;
+      expect(after.sent.value).toBe(before.sent.value);
+      expect(after.budget.value).toBe(before.budget.value);
+      expect(after.budgetUsedPercent.value).toBe(before.budgetUsedPercent.value);
+      // Its figures are all in January: February has none of them, and none of its budget.
+      const february = (await api.analyst.get(`/api/analytics/summary?from=2026-02-01&to=2026-02-28`)).body.kpis;
+      expect(february.budget.value).toBe('0.00');
+    } finally {
+      await sql.raw(`update campaigns set start_at = ?, end_at = ? where id = ?`, [dates!.start_at, dates!.end_at, ids.sent]);
+    }
+  });
+
   it('never counts another company’s figures', async () => {
     const res = await api.rival.get(`/api/analytics/summary?${JANUARY}`);
     expect(res.body.kpis.revenue.value).toBe('123456.00');

@@ -46,16 +46,20 @@ function moneyKpi(value: string, previous: string, exponent: number): Kpi {
   return { value: moneyOut(v, exponent), previous: moneyOut(p, exponent), change: moneyOut(v - p, exponent), changePercent: decimalOf(fraction(v - p, p), 1, 100n) };
 }
 
-/** Σ budget of the campaigns within the filters (campaign, channel, owner, owner's team) whose schedule overlaps the range. */
-async function budgetOf(s: Scope, from: string, to: string): Promise<string> {
+/**
+ * Σ budget of the campaigns within the filters (campaign, channel, owner, owner's team) whose schedule
+ * overlaps the range, or that have figures in it (`active`: a campaign sent ahead of its schedule
+ * spends in a period its dates do not cover, and its spend must not stand against no budget).
+ */
+async function budgetOf(s: Scope, from: string, to: string, active: string[]): Promise<string> {
   const q = s.query;
   const list = (v: string[] | undefined) => (v ?? null) as never;
   const res = await s.sql.raw<{ rows: { budget: string | null }[] }>(
     `select sum(c.total_budget)::text as budget from campaigns c left join users u on u.id = c.created_by_id
-      where c.company_id = ? and c.deleted_at is null and c.start_at < (?::date + 1) and c.end_at >= ?::date
+      where c.company_id = ? and c.deleted_at is null and ((c.start_at < (?::date + 1) and c.end_at >= ?::date) or c.id = any(?::uuid[]))
         and (?::uuid[] is null or c.id = any(?::uuid[])) and (?::text[] is null or c.primary_channel = any(?::text[]))
         and (?::uuid[] is null or c.created_by_id = any(?::uuid[])) and (?::uuid[] is null or u.team_id = any(?::uuid[]))`,
-    [s.companyId, to, from, list(q.campaign), list(q.campaign), list(q.channel), list(q.channel), list(q.user), list(q.user), list(q.team), list(q.team)],
+    [s.companyId, to, from, active as never, list(q.campaign), list(q.campaign), list(q.channel), list(q.channel), list(q.user), list(q.user), list(q.team), list(q.team)],
   );
   return res.rows[0]?.budget ?? '0';
 }
@@ -64,14 +68,14 @@ export async function summaryView(s: Scope) {
   const range = s.range!;
   const prev = previousOf(range);
   // The totals are the sum of the per-campaign rows: one read per period, not two.
-  const [campaignsNow, campaignsBefore, budgetNow, budgetBefore, loneNow, loneBefore] = await Promise.all([
+  const [campaignsNow, campaignsBefore, loneNow, loneBefore] = await Promise.all([
     facts(s, ['campaign'], filterOf(s, range)),
     facts(s, ['campaign'], filterOf(s, prev)),
-    budgetOf(s, range.from, range.to),
-    budgetOf(s, prev.from, prev.to),
     unattributedTotal(s, range),
     unattributedTotal(s, prev),
   ]);
+  const idsOf = (rows: typeof campaignsNow) => rows.map((r) => r.keys.campaign).filter((id): id is string => !!id);
+  const [budgetNow, budgetBefore] = await Promise.all([budgetOf(s, range.from, range.to, idsOf(campaignsNow)), budgetOf(s, prev.from, prev.to, idsOf(campaignsBefore))]);
   const now = sumTotals(campaignsNow.map(totalsOfRow));
   const before = sumTotals(campaignsBefore.map(totalsOfRow));
   const e = engagementRates(now);
