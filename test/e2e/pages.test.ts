@@ -362,4 +362,43 @@ describe.skipIf(skip)(`console pages in Chromium${skipNote}`, () => {
     await shots(page, 'users');
     logged.length = 0; // the refused duplicate (409) is logged by Chromium
   });
+
+  it('dark theme: every page, as the role that uses it, has no serious or critical axe violation, and is screenshotted', async () => {
+    const pages: [Role, string, string][] = [
+      ['manager', '/', 'home'],
+      ['manager', '/campaigns', 'campaigns'],
+      ['manager', `/campaigns/${ids.completed}`, 'campaign-overview'],
+      ['manager', `/campaigns/${ids.completed}?tab=content`, 'campaign-content'],
+      ['ops', `/campaigns/${ids.completed}?tab=workflow`, 'campaign-workflow'],
+      ['manager', '/campaigns/new', 'wizard'],
+      ['manager', '/calendar', 'calendar'],
+      ['manager', '/segments', 'segments'],
+      ['manager', '/contacts', 'contacts'],
+      ['manager', '/templates', 'templates'],
+      ['manager', '/budgets', 'budgets'],
+      ['approver', '/approvals', 'approvals'],
+      ['ops', '/ops', 'ops'],
+      ['admin', '/users', 'users'],
+      ['admin', '/settings', 'settings'],
+      ['analyst', '/analytics', 'analytics'],
+      ['analyst', `/analytics/campaigns/${ids.completed}`, 'analytics-campaign'],
+      ['analyst', '/analytics/leaderboards', 'analytics-leaderboards'],
+    ];
+    for (const [role, path, name] of pages) {
+      // A first visit follows the system's preference: this browser prefers dark.
+      const page = await web.openAs(co.users[role].email, path, { colorScheme: 'dark' });
+      await page.locator('main h1').first().waitFor();
+      // Settled: nothing in main still says it is loading, twice in a row 300 ms apart.
+      let calm = 0;
+      await until(async () => {
+        const busy = await page.locator('main').evaluate((m) => /Loading|Counting…/.test(m.textContent ?? '') || !!m.querySelector('.v-progress-circular--indeterminate, .v-skeleton-loader'));
+        calm = busy ? 0 : calm + 1;
+        if (calm < 2) await page.waitForTimeout(300);
+        return calm >= 2;
+      }, `${path} has loaded`);
+      expect(await page.locator('.v-application').evaluate((el) => el.classList.contains('v-theme--dark')), `${path} is dark`).toBe(true);
+      await axe(page, `${name} (dark)`);
+      await shots(page, name, { suffix: '-dark', fromTop: true });
+    }
+  }, 600_000);
 });
