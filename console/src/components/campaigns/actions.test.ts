@@ -21,6 +21,20 @@ describe('campaign actions by state and role', () => {
     for (const s of ['draft', 'pending_approval', 'scheduled', 'sending', 'paused', 'completed'] as const) expect(availableActions(s, role(['read']), false)).toEqual([]);
   });
 
+  it('offers no pause or resume on a tracked campaign (nothing is sent), only stop', () => {
+    const manager = role(['read', 'create', 'update', 'launch', 'control']);
+    expect(availableActions('sending', manager, true, true)).toEqual(['stop']);
+    expect(availableActions('paused', manager, true, true)).toEqual(['stop']);
+    expect(availableActions('draft', manager, true, true)).toEqual(['submit']);
+  });
+
+  it('says a tracked stop ends the tracking and keeps the figures, not that messages are skipped', () => {
+    const said = consequence('stop', 0, true)!;
+    expect(said).toMatch(/^Tracking ends now/);
+    expect(said).toContain('figures recorded so far stay');
+    expect(said).not.toContain('message');
+  });
+
   it('says how many messages a stop will skip', () => {
     expect(consequence('stop', 4213)).toMatch(/^4,213 messages not yet sent will be skipped/);
     expect(consequence('stop', 1)).toMatch(/^1 message not yet sent/);

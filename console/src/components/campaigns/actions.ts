@@ -14,17 +14,24 @@ const RULES: Record<CampaignAction, { states: CampaignStatus[]; permission: Perm
   stop: { states: ['pending_approval', 'approved', 'scheduled', 'sending', 'paused'], permission: 'control' },
 };
 
-export function availableActions(status: CampaignStatus, can: (p: Permission) => boolean, isCreator: boolean): CampaignAction[] {
+/**
+ * `tracked`: a tracked-only campaign (paid ads, social, organic, direct mail). Herald sends nothing
+ * there, so there is nothing to pause or resume (the API refuses both); stop ends its tracking.
+ */
+export function availableActions(status: CampaignStatus, can: (p: Permission) => boolean, isCreator: boolean, tracked = false): CampaignAction[] {
   return (Object.keys(RULES) as CampaignAction[]).filter((a) => {
     const r = RULES[a];
     if (!r.states.includes(status) || !can(r.permission)) return false;
+    if (tracked && (a === 'pause' || a === 'resume')) return false;
     // Nobody approves or rejects their own campaign.
     return !((a === 'approve' || a === 'reject') && isCreator);
   });
 }
 
 /** What a confirmation says will happen, for the actions that cannot be undone or stop sending. */
-export function consequence(action: CampaignAction, remaining: number): string | null {
+export function consequence(action: CampaignAction, remaining: number, tracked = false): string | null {
+  if (tracked && action === 'stop') return 'Tracking ends now instead of at its end date. The figures recorded so far stay with the campaign. A stopped campaign cannot be resumed.';
+  if (tracked && action === 'send-now') return 'Tracking starts now instead of at the scheduled start.';
   if (action === 'stop') return `${remaining.toLocaleString()} message${remaining === 1 ? '' : 's'} not yet sent will be skipped. A stopped campaign cannot be resumed.`;
   if (action === 'pause') return 'No new messages go out until you resume; messages already on their way finish.';
   if (action === 'send-now') return 'Sending starts now instead of at the scheduled time.';
