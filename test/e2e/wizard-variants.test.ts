@@ -5,9 +5,11 @@
  * - a manager sets the sender and an A/B test (50/50, variant B with its own subject) in the
  *   wizard, submits and sends it now: every message at the sink comes from that sender, both
  *   variants went out, and each recipient got the subject of the variant Herald assigned them;
- * - a paid-ads campaign is created without audience or content and ends on its daily figures
- *   instead of a submit.
- * axe-core finds no serious or critical violation on those steps; screenshots at desktop and phone.
+ * - a paid-ads campaign is created without audience or content, submitted from the review (which
+ *   says Herald sends nothing and tracks from start to end) with a start already passed: its page
+ *   shows it as Tracking (the workflow's "Sending" in a tooltip) with its window and days left, no
+ *   send progress, no Pause; Stop asks first, says tracking ends and the figures stay, and stops it.
+ * axe-core finds no serious or critical violation on those steps and pages; screenshots at desktop and phone.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
@@ -15,7 +17,7 @@ import { startHerald, testConfig } from '../setup/harness.ts';
 import { startTestWorker, type TestWorker } from '../setup/worker.ts';
 import { createApiCompany, type ApiCompany } from '../fixtures/api-world.ts';
 import { addContacts } from '../fixtures/campaigns.ts';
-import { checkAxe, screenshots, skipNote, skipWithoutChromium, useBrowser } from '../fixtures/browser.ts';
+import { checkAxe, screenshots, skipNote, skipWithoutChromium, until, useBrowser } from '../fixtures/browser.ts';
 import { startSmtpSink, type SmtpSink } from '../../channels/sinks/smtp-sink.ts';
 import { createChannels } from '../../channels/index.ts';
 import { freePort } from '../../scripts/lib/ports.ts';
@@ -136,7 +138,7 @@ describe.skipIf(skip)(`wizard sender, A/B variants and tracked channels in Chrom
     expect(Object.keys(byVariant).sort()).toEqual(['A', 'B']);
   }, 120_000);
 
-  it('a paid-ads campaign is created without audience or content and ends on its daily figures, not on a submit', async () => {
+  it('a paid-ads campaign is submitted from the wizard, runs as Tracking (no send progress, no Pause) and is stopped after a confirmation', async () => {
     const page = await signedIn('/campaigns/new');
     const errors = web.errors(page);
     await page.getByLabel('Campaign name').fill('Spring search ads');
@@ -151,20 +153,70 @@ describe.skipIf(skip)(`wizard sender, A/B variants and tracked channels in Chrom
     await page.getByTestId('tracked-only').waitFor();
     expect(await page.getByLabel('Subject', { exact: true }).count()).toBe(0);
 
+    // Tracked from the start of this minute (already passed: the API takes a start a few minutes old)
+    // for two days and an hour, in the company's zone.
+    const zone = (await herald.deps.orm.em.getKnex().raw<{ rows: { time_zone: string }[] }>(`select time_zone from companies where id = ?`, [co.id])).rows[0]!.time_zone;
+    const local = (ms: number) => new Date(ms).toLocaleString('sv-SE', { timeZone: zone }).slice(0, 16).replace(' ', 'T');
+    const startMs = Math.floor(Date.now() / 60_000) * 60_000;
+    const endMs = startMs + 2 * 86_400_000 + 3_600_000;
+    await next(page);
+    await step(page, 4, 'Schedule').waitFor();
+    await page.getByLabel(`Starts (${zone})`).fill(local(startMs));
+    await page.getByLabel(`Ends (${zone})`).fill(local(endMs));
+
     await page.getByRole('navigation', { name: 'Wizard steps' }).getByRole('button', { name: /Review and submit/ }).click();
     await step(page, 6, 'Review and submit').waitFor();
+    const says = await page.getByTestId('tracked-submit').innerText();
+    expect(says).toMatch(new RegExp(`^Herald sends nothing on paid ads; it tracks the figures you record from .+ to .+ \\(${zone.replace('/', '\\/')}\\)\\.$`));
+    // No budget, so under the 1 000 threshold: a plain submit, scheduled at once.
     expect(await page.getByRole('button', { name: 'Submit for approval' }).count()).toBe(0);
-    await page.getByText('A tracked campaign is not submitted').waitFor();
     await axe(page, 'wizard review of a tracked campaign');
     await shots(page, 'wizard-tracked-review');
-    const id = new URL(page.url()).pathname.split('/')[2]!;
-    const saved = await herald.deps.orm.em.getKnex().raw<{ rows: { primary_channel: string; status: string; content: unknown }[] }>(`select primary_channel, status, content from campaigns where id = ?`, [id]);
-    expect(saved.rows[0]).toEqual({ primary_channel: 'paid_ads', status: 'draft', content: {} });
+    await page.getByRole('button', { name: 'Submit', exact: true }).click();
+    await page.waitForURL(/\/campaigns\/[0-9a-f-]{36}$/);
+    const id = new URL(page.url()).pathname.split('/').at(-1)!;
+    const row = async () => {
+      const sql = `select primary_channel, status, extract(epoch from start_at)::int as start_s, extract(epoch from end_at)::int as end_s from campaigns where id = ?`;
+      return (await herald.deps.orm.em.getKnex().raw<{ rows: { primary_channel: string; status: string; start_s: number; end_s: number }[] }>(sql, [id])).rows[0]!;
+    };
+    expect(await row()).toMatchObject({ primary_channel: 'paid_ads', start_s: startMs / 1000, end_s: endMs / 1000 });
 
-    // Everything up to here logged nothing; the figures page is the analytics work's, checked by its own tests.
+    // Its start has passed: the workflow runs it (`sending`), which the page says as Tracking.
+    const chip = page.locator('.v-chip[data-status]').first();
+    await until(async () => (await chip.getAttribute('data-status')) === 'sending', 'the campaign page shows it running', 30_000);
+    expect((await chip.innerText()).trim()).toBe('Tracking');
+    expect((await row()).status).toBe('sending');
+    await chip.hover();
+    await page.getByText('Workflow state: Sending.').waitFor();
+    await page.mouse.move(0, 0);
+    const actions = page.getByRole('group', { name: 'Campaign actions' });
+    await actions.getByRole('button', { name: 'Stop' }).waitFor();
+    expect(await actions.getByRole('button', { name: 'Pause' }).count()).toBe(0);
+    expect(await actions.getByRole('button', { name: 'Resume' }).count()).toBe(0);
+    // The overview: its window and the days left, no send progress bar or ETA.
+    const overview = page.getByTestId('tracking-window');
+    expect(await overview.innerText()).toContain('Herald sends nothing on paid ads; it tracks the figures you record from');
+    expect(await page.getByTestId('tracking-where').innerText()).toBe('Tracking now: 2 days left.');
+    expect(await page.getByRole('progressbar', { name: /of the audience handled/ }).count()).toBe(0);
+    expect(await page.getByText('Done in about').count()).toBe(0);
+    await axe(page, 'campaign page of a tracked campaign');
+    await shots(page, 'campaign-tracked');
+
+    // Stop asks first and says what it means for a tracked campaign.
+    await actions.getByRole('button', { name: 'Stop' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByText('Stop tracking this campaign?').waitFor();
+    const warning = await dialog.innerText();
+    expect(warning).toContain('Tracking ends now instead of at its end date. The figures recorded so far stay with the campaign.');
+    expect(warning).not.toContain('not yet sent');
+    await axe(page, 'stop dialog of a tracked campaign');
+    await dialog.getByRole('button', { name: 'Stop' }).click();
+    await until(async () => (await chip.getAttribute('data-status')) === 'stopped', 'the campaign page shows it stopped', 30_000);
+    expect((await chip.innerText()).trim()).toBe('Stopped');
+    expect((await row()).status).toBe('stopped');
+    expect(await page.getByTestId('tracking-where').innerText()).toContain('Tracking was stopped before its end date');
+    const sent = await herald.deps.orm.em.getKnex().raw<{ rows: { n: number }[] }>(`select count(*)::int as n from campaign_recipients where campaign_id = ?`, [id]);
+    expect(sent.rows[0]!.n).toBe(0);
     expect(errors).toEqual([]);
-    await page.getByRole('link', { name: 'Record its daily figures' }).click();
-    await page.waitForURL(new RegExp(`/analytics/campaigns/${id}\\?tab=figures$`));
-    errors.length = 0;
-  }, 60_000);
+  }, 90_000);
 });

@@ -394,12 +394,13 @@ describe('campaign wizard', () => {
     expect(patch.body).toMatchObject({ name: 'Winter sale (SMS)', sender: { smsFrom: 'ACME' }, variants });
   });
 
-  it('creates a tracked-only campaign: no audience or content to fill in, and the review offers its daily figures instead of a submit', async () => {
+  it('creates a tracked-only campaign: no audience or content to fill in; the review says what tracking means and submits it like any campaign', async () => {
     session.profile!.permissions = [...session.profile!.permissions, 'revenue:write'];
     const paid = stored({ name: 'Spring search ads', channel: 'paid_ads', version: 1 });
     handler = (c) => {
       if (c.method === 'POST' && c.path === '/api/campaigns') return { status: 201, body: paid };
       if (c.method === 'GET' && c.path.startsWith(`/api/campaigns/${ID}`)) return { status: 200, body: paid };
+      if (c.method === 'POST' && c.path.endsWith('/submit')) return { status: 200, body: { ...paid, status: 'scheduled' } };
       return undefined;
     };
     const { w, router } = await open('/campaigns/new');
@@ -427,11 +428,21 @@ describe('campaign wizard', () => {
     await stepButton(w, 'Review and submit').trigger('click');
     await flushPromises();
     await new Promise((r) => setTimeout(r, 0));
+    // Budget 0, under the company's 10 000 threshold: a plain submit, scheduled at once.
     expect(w.text()).not.toContain('Submit for approval');
-    expect(w.text()).toContain('A tracked campaign is not submitted');
-    const figures = w.findAll('a').find((a) => a.text() === 'Record its daily figures')!;
-    expect(figures.attributes('href')).toBe(`/analytics/campaigns/${ID}?tab=figures`);
+    expect(w.find('[data-testid="tracked-submit"]').text()).toMatch(/^Herald sends nothing on paid ads; it tracks the figures you record from .+ to .+ \(Europe\/Paris\)\.$/);
+    expect(w.text()).toContain('Its budget needs no approval');
+    // Where every campaign needs an approver, the same button asks for approval.
+    session.profile!.company.approvalAlwaysRequired = true;
+    await flushPromises();
+    expect(w.findAll('button').some((b) => b.text().trim() === 'Submit for approval')).toBe(true);
+    expect(w.text()).toContain('Approvers are told at once');
+    session.profile!.company.approvalAlwaysRequired = false;
+    await flushPromises();
     expect(calls.some((c) => c.path.endsWith('/submit'))).toBe(false);
+    await click(w, 'Submit');
+    expect(calls.filter((c) => c.method === 'POST' && c.path === `/api/campaigns/${ID}/submit`)).toHaveLength(1);
+    await vi.waitFor(() => expect(router.currentRoute.value.fullPath).toBe(`/campaigns/${ID}`));
   });
 
   it('submits a recurring campaign with its cadence; a start that slipped into the past while filling in is sent as now', async () => {
