@@ -8,7 +8,8 @@
  * - a paid-ads campaign is created without audience or content, submitted from the review (which
  *   says Herald sends nothing and tracks from start to end) with a start already passed: its page
  *   shows it as Tracking (the workflow's "Sending" in a tooltip) with its window and days left, no
- *   send progress, no Pause; Stop asks first, says tracking ends and the figures stay, and stops it.
+ *   send progress, no Pause, and as Tracking on the home page and the campaign list too; Stop asks
+ *   first, says tracking ends and the figures stay, and stops it.
  * axe-core finds no serious or critical violation on those steps and pages; screenshots at desktop and phone.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -201,6 +202,19 @@ describe.skipIf(skip)(`wizard sender, A/B variants and tracked channels in Chrom
     expect(await page.getByText('Done in about').count()).toBe(0);
     await axe(page, 'campaign page of a tracked campaign');
     await shots(page, 'campaign-tracked');
+
+    // The home page's running campaigns and the campaign list say Tracking too, with no send progress.
+    const home = await signedIn('/');
+    const running = home.getByRole('list', { name: 'Campaigns sending now' }).locator(`li[data-campaign="${id}"]`);
+    await running.waitFor();
+    expect((await running.locator('.v-chip').innerText()).trim()).toBe('Tracking');
+    expect(await running.getByTestId('tracking-line').innerText()).toMatch(/^Tracked, not sent: tracking until .+ · 2 days left$/);
+    expect(await running.getByRole('progressbar').count()).toBe(0);
+    await home.goto(new URL('/campaigns', home.url()).href);
+    const listed = home.getByRole('row').filter({ hasText: 'Spring search ads' });
+    await listed.waitFor();
+    expect((await listed.locator('.v-chip').innerText()).trim()).toBe('Tracking');
+    await home.close();
 
     // Stop asks first and says what it means for a tracked campaign.
     await actions.getByRole('button', { name: 'Stop' }).click();
