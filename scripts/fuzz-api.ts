@@ -2,7 +2,8 @@
  * `npm run fuzz:api [-- --max-examples 20 --phases examples,coverage,fuzzing,stateful --max-time <s> --seed 1 --workers 2]`
  *
  * A schemathesis pass over GET /api/openapi.json against the real API process on the embedded stack
- * (scripts/lib/api-stack.ts: PostgreSQL, Temporal dev server, no worker) holding the demo companies
+ * (scripts/lib/api-stack.ts: PostgreSQL, Temporal dev server, the worker and the channel sinks, so a
+ * fuzzed submit or approve drives a real workflow) holding the demo companies
  * (db/seed), signed in as the demo admin, checking that no input makes the API answer 5xx (or die).
  * Schemathesis comes from PyPI into the git-ignored .tools/schemathesis (scripts/lib/schemathesis.ts);
  * nothing else goes to the network. Its reports (JSON summary, HAR of every exchange) are kept in
@@ -103,6 +104,7 @@ async function main() {
   stack = await startApiStack({
     apiOutput: (chunk) => apiLog.push(chunk),
     name: 'fuzz-api',
+    worker: true,
     prepare: async (orm) => {
       await seedDemo(orm);
     },

@@ -1,8 +1,9 @@
 /**
  * The stack `bench:api` and `fuzz:api` drive: an embedded PostgreSQL (migrated), a Temporal dev
  * server and the real API process (scripts/api.ts on @hono/node-server, a child of ours) on free
- * ports, in a temporary folder that is removed afterwards. No worker: what is measured or fuzzed is
- * the API itself. `prepare` seeds the database before the API starts.
+ * ports, in a temporary folder that is removed afterwards. No worker unless `worker` is set (then the
+ * worker and the local channel sinks run too, as `npm start` runs them, so workflows the API starts
+ * really run). `prepare` seeds the database before the API starts.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -14,6 +15,8 @@ import { startEmbeddedPostgres, type RunningPostgres } from './postgres.ts';
 import { startTemporalDevServer, type RunningTemporal } from './temporal-server.ts';
 import { ensureTemporalBinaries, PROJECT_ROOT } from './temporal-bin.ts';
 import { freePort } from './ports.ts';
+import { startNodeChild, type Supervised } from './children.ts';
+import { workerEnv } from '../worker-heap.ts';
 
 export interface ApiStackOptions {
   /** Names the temporary folder. */
@@ -27,6 +30,8 @@ export interface ApiStackOptions {
   apiOutput?: (chunk: string) => void;
   /** Extra Node flags for the API process (e.g. `--cpu-prof`). */
   nodeArgs?: string[];
+  /** Also run the worker and the channel sinks (scripts/worker.ts, scripts/sinks.ts). */
+  worker?: boolean;
 }
 
 export interface ApiStack {
@@ -47,6 +52,7 @@ export async function startApiStack(opts: ApiStackOptions): Promise<ApiStack> {
   let temporal: RunningTemporal | undefined;
   let orm: MikroORM | undefined;
   let api: ChildProcess | undefined;
+  const helpers: Supervised[] = [];
 
   const stop = async () => {
     if (api && api.exitCode === null && api.signalCode === null) {
@@ -55,13 +61,15 @@ export async function startApiStack(opts: ApiStackOptions): Promise<ApiStack> {
       await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
       if (api.exitCode === null && api.signalCode === null) api.kill('SIGKILL');
     }
+    // The worker finishes its tasks before the sinks it sends to go away.
+    for (const h of helpers.reverse()) await h.stop().catch(() => {});
     await orm?.close(true).catch(() => {});
     await Promise.allSettled([temporal?.stop(), pg?.stop()]);
     rmSync(dir, { recursive: true, force: true });
   };
 
   try {
-    const [pgPort, tPort, apiPort] = await Promise.all([freePort(), freePort(), freePort()]);
+    const [pgPort, tPort, apiPort, smtpPort, httpPort] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
     pg = await startEmbeddedPostgres({ dataDir: join(dir, 'pg'), port: pgPort });
     const tPromise = startTemporalDevServer({ cli: ensureTemporalBinaries().cli, port: tPort, uiPort: 0, namespace: 'default' });
     // Whichever fails first, the other must not be left unobserved.
@@ -72,23 +80,36 @@ export async function startApiStack(opts: ApiStackOptions): Promise<ApiStack> {
     if (opts.prepare) await opts.prepare(orm);
     temporal = await tPromise;
 
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      NODE_ENV: 'development',
+      LOG_LEVEL: 'warn',
+      LOG_FORMAT: 'json',
+      DATABASE_URL: dbUrl,
+      TEMPORAL_ADDRESS: temporal.address,
+      TEMPORAL_NAMESPACE: 'default',
+      API_HOST: '127.0.0.1',
+      API_PORT: String(apiPort),
+      PUBLIC_URL: `http://127.0.0.1:${apiPort}`,
+      DATA_DIR: join(dir, 'data'),
+      SINK_SMTP_PORT: String(smtpPort),
+      SINK_HTTP_PORT: String(httpPort),
+      ...opts.env,
+    };
+    if (opts.worker) {
+      const script = (name: string) => join(PROJECT_ROOT, 'scripts', `${name}.ts`);
+      const sinks = startNodeChild('sinks', script('sinks'), env);
+      helpers.push(sinks);
+      await sinks.ready;
+      // The worker says nothing when it polls; it picks up whatever the API starts once it is up.
+      const worker = startNodeChild('worker', script('worker'), workerEnv(env));
+      helpers.push(worker);
+      log(`worker pid ${worker.child.pid}, channel sinks on SMTP ${smtpPort} and HTTP ${httpPort}`);
+    }
     api = fork(join(PROJECT_ROOT, 'scripts/api.ts'), [], {
       execArgv: ['--import', 'tsx', ...(opts.nodeArgs ?? [])],
       stdio: ['ignore', opts.apiOutput ? 'pipe' : 'inherit', opts.apiOutput ? 'pipe' : 'inherit', 'ipc'],
-      env: {
-        ...process.env,
-        NODE_ENV: 'development',
-        LOG_LEVEL: 'warn',
-        LOG_FORMAT: 'json',
-        DATABASE_URL: dbUrl,
-        TEMPORAL_ADDRESS: temporal.address,
-        TEMPORAL_NAMESPACE: 'default',
-        API_HOST: '127.0.0.1',
-        API_PORT: String(apiPort),
-        PUBLIC_URL: `http://127.0.0.1:${apiPort}`,
-        DATA_DIR: join(dir, 'data'),
-        ...opts.env,
-      },
+      env,
     });
     const child = api;
     if (opts.apiOutput) {
