@@ -289,6 +289,24 @@ describe('dashboard, overview, channels and rankings', () => {
     // Spend has no region: it stays in the figures under no region, never spread over the others.
     expect(sent).toEqual({ East: 66, Central: 67, West: 67, null: 0 });
   });
+
+  it("shares a campaign's cost that has no region over its regions by messages sent, so a region's ROI means something", async () => {
+    type Item = { key: string | null; metrics: { counts: { revenue: string }; money: { cost: string } }; sharedSpend: { cost: string; roiPercent: number | null } };
+    const region = await api.analyst.get(`/api/analytics/breakdowns/region?${JANUARY}&campaign=${ids.sent}`);
+    const by = Object.fromEntries((region.body.items as Item[]).map((i) => [i.key, i]));
+    // Message cost 0.001 each where it was sent; the 49.80 of spend has no region.
+    expect(by.East!.metrics.money.cost).toBe('0.07');
+    expect(by.null!.metrics.money.cost).toBe('49.80');
+    // 49.80 shared 66 : 67 : 67 is 16.434 + 16.683 + 16.683, to the 1/10 000 and adding up exactly.
+    expect(Object.fromEntries((region.body.items as Item[]).map((i) => [i.key, i.sharedSpend.cost]))).toEqual({ East: '16.50', Central: '16.75', West: '16.75', null: '0.00' });
+    for (const i of region.body.items as Item[]) {
+      const cost = Number(i.sharedSpend.cost);
+      expect(i.sharedSpend.roiPercent).toBe(cost === 0 ? null : Math.round(((Number(i.metrics.counts.revenue) - cost) / cost) * 1000) / 10);
+    }
+    // A region filter shows that region with the same share: its campaigns' other regions still count.
+    const east = await api.analyst.get(`/api/analytics/breakdowns/region?${JANUARY}&campaign=${ids.sent}&region=East`);
+    expect((east.body.items as Item[]).map((i) => [i.key, i.sharedSpend.cost])).toEqual([['East', '16.50']]);
+  });
 });
 
 describe('teams and A/B variants', () => {

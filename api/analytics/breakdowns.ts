@@ -8,7 +8,9 @@ import { ValidationError } from '../../domain/errors.ts';
 import { emptyTotals, metricsOf } from '../../domain/metrics.ts';
 import { noUnattributed } from '../../db/repositories/analytics-unattributed.ts';
 import { lineOf, unattributedBy } from './unattributed.ts';
-import { compareFractions, money4 } from '../../domain/metrics-exact.ts';
+import { compareFractions, decimalOf, fraction, money4, moneyOut } from '../../domain/metrics-exact.ts';
+import { apportion } from '../../domain/apportion.ts';
+import type { FactRow } from '../../db/repositories/analytics.ts';
 import { fillDays } from './campaign.ts';
 import { facts, totalsOfRow, filterOf, type Scope } from './scope.ts';
 
@@ -57,6 +59,36 @@ export interface BreakdownItem {
   /** A retailer's name was withheld: the caller lacks pii:read. */
   masked?: boolean;
   metrics: ReturnType<typeof metricsOf>;
+  /** Regions only: the region's cost with each campaign's cost that has no region shared out, and the ROI on it. */
+  sharedSpend?: { cost: string; roiPercent: number | null };
+}
+
+/**
+ * Cost per region with each campaign's cost that has no region (media, production, agency spend;
+ * tracked channels' spend) shared over the regions by the messages the campaign sent to each, in
+ * whole 1/10 000 units that add up exactly. A campaign that sent to no region keeps its cost under
+ * no region (`null`). Without this a region's ROI weighs its revenue against its message cost alone.
+ */
+export function sharedCostByRegion(byCampaignAndRegion: readonly FactRow[]): Map<string | null, bigint> {
+  const cost = new Map<string | null, bigint>();
+  const add = (region: string | null, units: bigint) => cost.set(region, (cost.get(region) ?? 0n) + units);
+  const campaigns = new Map<string, { loose: bigint; sent: Map<string, bigint> }>();
+  for (const r of byCampaignAndRegion) {
+    const region = r.keys.region ?? null;
+    add(region, money4(r.cost));
+    const c = campaigns.get(r.keys.campaign ?? '') ?? { loose: 0n, sent: new Map<string, bigint>() };
+    campaigns.set(r.keys.campaign ?? '', c);
+    if (region === null) c.loose += money4(r.cost);
+    else c.sent.set(region, (c.sent.get(region) ?? 0n) + BigInt(r.sent));
+  }
+  for (const c of campaigns.values()) {
+    if (c.loose === 0n) continue;
+    const parts = apportion(c.loose, c.sent);
+    if (parts.size === 0) continue;
+    add(null, -c.loose);
+    for (const [region, units] of parts) add(region, units);
+  }
+  return cost;
 }
 
 export const RETAILER_RANKINGS = ['revenue', 'clickRate'] as const;
@@ -75,13 +107,20 @@ export async function breakdownView(s: Scope, dimension: Breakdown, rank: (typeo
       metrics: metricsOf(totalsOfRow(r), s.exponent),
     }));
   } else {
-    const rows = await facts(s, [dimension as FactDimension]);
+    // A region's shared cost counts every region its campaigns sent to, even when the page shows only some.
+    const [rows, perCampaign] = await Promise.all([facts(s, [dimension as FactDimension]), dimension === 'region' ? facts(s, ['campaign', 'region'], { ...filterOf(s), regions: undefined }) : null]);
+    const shared = perCampaign ? sharedCostByRegion(perCampaign) : null;
     const keys = rows.map((r) => r.keys[dimension as FactDimension]).filter((k): k is string => Boolean(k));
     const names = dimension === 'user' || dimension === 'team' || dimension === 'campaign' ? await labels(s, dimension, keys) : null;
     items = rows.map((r) => {
       const key = r.keys[dimension as FactDimension] ?? null;
       const label = names ? (key ? (names.get(key) ?? null) : null) : dimension === 'variant' ? key || 'control' : key || null;
-      return { key, label, metrics: metricsOf(totalsOfRow(r), s.exponent) };
+      const item: BreakdownItem = { key, label, metrics: metricsOf(totalsOfRow(r), s.exponent) };
+      if (shared) {
+        const cost = shared.get(key) ?? 0n;
+        item.sharedSpend = { cost: moneyOut(cost, s.exponent), roiPercent: decimalOf(fraction(money4(r.revenue) - cost, cost), 1, 100n) };
+      }
+      return item;
     });
   }
   if (dimension !== 'retailer') {

@@ -254,7 +254,16 @@ export const BreakdownSchema = z
     range: RangeSchema.nullable(),
     currency: z.string(),
     dimension: z.string(),
-    items: z.array(SliceSchema.extend({ region: z.string().nullable().optional(), masked: z.boolean().optional() })),
+    items: z.array(
+      SliceSchema.extend({
+        region: z.string().nullable().optional(),
+        masked: z.boolean().optional(),
+        sharedSpend: z
+          .object({ cost: z.string(), roiPercent: z.number().nullable() })
+          .optional()
+          .openapi({ description: "Regions only: the region's cost with each campaign's cost that has no region shared out by messages sent, and the ROI on it" }),
+      }),
+    ),
   })
   .openapi('AnalyticsBreakdown');
 

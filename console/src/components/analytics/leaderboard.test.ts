@@ -52,4 +52,24 @@ describe('LeaderboardTable', () => {
     const regions: Breakdown = { range: null, currency: 'USD', dimension: 'region', items: [{ key: 'East', label: 'East', metrics: metrics({ revenue: '10.00' }) }, { key: '', label: null, metrics: metrics() }] };
     expect(rowsOf(mount(LeaderboardTable, { props: { data: regions, title: 'Regions', nameHeader: 'Region' } })).map((r) => r[1])).toEqual(['East', 'No region']);
   });
+
+  it("ranks and shows regions by their ROI with the campaigns' unregioned spend shared in, and says so", async () => {
+    const regions: Breakdown = {
+      range: null,
+      currency: 'USD',
+      dimension: 'region',
+      items: [
+        // On message cost alone East would be at 14 900 %: the shared spend is what it really cost.
+        { key: 'East', label: 'East', metrics: metrics({ revenue: '150.00', cost: '1.00' }), sharedSpend: { cost: '100.00', roiPercent: 50 } },
+        { key: 'West', label: 'West', metrics: metrics({ revenue: '90.00', cost: '0.50' }), sharedSpend: { cost: '30.00', roiPercent: 200 } },
+      ],
+    };
+    const w = mount(LeaderboardTable, { props: { data: regions, title: 'Regions', nameHeader: 'Region' } });
+    await w.getComponent({ name: 'VSelect' }).vm.$emit('update:modelValue', 'roi');
+    expect(rowsOf(w).map((r) => [r[0], r[1], r[7]])).toEqual([
+      ['1', 'West', '200.0\u00a0%'],
+      ['2', 'East', '50.0\u00a0%'],
+    ]);
+    expect(w.get('[data-testid="region-roi-note"]').text()).toContain('shared over its regions by the messages it sent to each');
+  });
 });
