@@ -26,6 +26,7 @@ import { calendarRoutes } from './calendar.ts';
 import { notificationRoutes } from './notifications.ts';
 import { auditRoutes } from './audit-log.ts';
 import { adminRoutes } from './admin.ts';
+import { exchangeRateRoutes } from './exchange-rates.ts';
 import { opsRoutes } from './ops/routes.ts';
 import { analyticsRoutes } from './analytics/index.ts';
 import { dashboardLayoutRoutes } from './dashboard-layout.ts';
@@ -90,6 +91,7 @@ export function apiRoutes(deps: AppDeps) {
     .route('/notifications', notificationRoutes())
     .route('/audit', auditRoutes())
     .route('/', adminRoutes())
+    .route('/', exchangeRateRoutes())
     .route('/ops', opsRoutes(deps))
     .route('/analytics', analyticsRoutes(deps))
     .route('/', attributionRoutes(deps))

@@ -23,6 +23,7 @@ import { Migration20261124181500_analytics_events_first_join } from './Migration
 import { Migration20261124231212_recurring_occurrences } from './Migration20261124231212_recurring_occurrences.ts';
 import { Migration20261124233000_campaign_funnels_view } from './Migration20261124233000_campaign_funnels_view.ts';
 import { Migration20261124233314_unattributed_rollup } from './Migration20261124233314_unattributed_rollup.ts';
+import { Migration20261125000009_currency_conversion } from './Migration20261125000009_currency_conversion.ts';
 
 export const MIGRATIONS = [
   { name: 'Migration20261124111508_initial', class: Migration20261124111508_initial },
@@ -45,4 +46,5 @@ export const MIGRATIONS = [
   { name: 'Migration20261124231212_recurring_occurrences', class: Migration20261124231212_recurring_occurrences },
   { name: 'Migration20261124233000_campaign_funnels_view', class: Migration20261124233000_campaign_funnels_view },
   { name: 'Migration20261124233314_unattributed_rollup', class: Migration20261124233314_unattributed_rollup },
+  { name: 'Migration20261125000009_currency_conversion', class: Migration20261125000009_currency_conversion },
 ];

@@ -46,6 +46,7 @@ beforeAll(async () => {
     'webhook-subscriptions': await one('webhook_subscriptions'),
     'api-keys': await one('api_keys'),
     reports: await one('report_subscriptions'),
+    'exchange-rates': await one('exchange_rates'),
   });
   // Other path parameters: the world's own objects, so only the {id} lookup can refuse.
   Object.assign(others, { '{deliveryId}': await one('webhook_deliveries'), '{spendId}': await one('spend_entries') });

@@ -7,18 +7,22 @@ import { readLinkClicks } from '../../db/repositories/analytics.ts';
 import { readCampaignFunnels, type FunnelPeriod } from '../../db/repositories/analytics-funnels.ts';
 import { emptyTotals, journeyFunnel, metricsOf, performanceFunnel, performanceFunnelOf, sumTotals, targetsVsActual, type Totals } from '../../domain/metrics.ts';
 import { decimalOf, fraction, money4, moneyOut } from '../../domain/metrics-exact.ts';
+import { currencyExponent } from '../../domain/currency.ts';
 import { addDays } from './query.ts';
 import { campaignMeta, facts, filterOf, totalsOfRow, type Scope } from './scope.ts';
 
-export async function campaignView(s: Scope, id: string) {
-  const meta = await campaignMeta(s, id);
+export async function campaignView(company: Scope, id: string) {
+  const meta = await campaignMeta(company, id);
+  // A campaign's own page is in its own currency, as its budget is: nothing to convert.
+  const s: Scope = { ...company, currency: meta.currency, exponent: currencyExponent(meta.currency) };
+  const own = { money: 'campaign' } as const;
   const filter = filterOf(s, s.range, { campaignIds: [id] });
   // The region rollup has no variant or link: with a region filter those two stay empty.
   const byRegion = Boolean(s.query.region);
   const [byChannel, byDay, byVariant, links] = await Promise.all([
-    facts(s, ['channel'], filter),
-    facts(s, ['day'], filter),
-    byRegion ? [] : facts(s, ['variant'], filter),
+    facts(s, ['channel'], filter, own),
+    facts(s, ['day'], filter, own),
+    byRegion ? [] : facts(s, ['variant'], filter, own),
     byRegion ? [] : readLinkClicks(s.sql, { ...filter, campaignId: id }),
   ]);
   const channelRows = byChannel.map((r) => ({ channel: r.keys.channel ?? null, ...totalsOfRow(r) }));

@@ -2,7 +2,7 @@
 import { z } from '../openapi-zod.ts';
 
 const Rate = z.number().nullable().openapi({ description: 'Percent; null when its denominator is 0' });
-const Money = z.string().openapi({ example: '41.67', description: "Decimal string in the company's currency" });
+const Money = z.string().openapi({ example: '41.67', description: "Decimal string in the company's currency (a campaign's own page: the campaign's), converted at each day's exchange rate" });
 const MaybeMoney = Money.nullable();
 const Count = z.number().int();
 
@@ -137,6 +137,11 @@ export const UnattributedLineSchema = z
   .object({ leads: Count, conversions: Count, orders: Count, revenue: Money })
   .openapi('UnattributedLine', { description: 'Conversions and orders that came without a campaign; null when a filter narrows the view below the company' });
 
+const Amount = z.string().openapi({ example: '1000.00', description: 'Decimal string in the currency of the entry' });
+export const NotConvertedSchema = z
+  .object({ currency: z.string(), revenue: Amount, cost: Amount, unattributedRevenue: Amount, budget: Amount, from: z.string().nullable(), to: z.string().nullable() })
+  .openapi('NotConverted');
+
 export const SummarySchema = z
   .object({
     range: RangeSchema,
@@ -161,6 +166,8 @@ export const SummarySchema = z
       .object({ leads: Kpi, conversions: Kpi, orders: Kpi, revenue: Kpi, companyRevenue: Kpi.openapi({ description: 'Campaign revenue plus unattributed revenue' }) })
       .nullable()
       .openapi({ description: 'Conversions and orders without a campaign (not in the campaign KPIs or the ROI); null when a filter narrows the view below the company' }),
+    // Always sent; optional in the type only until the console's fixtures know it.
+    notConverted: z.array(NotConvertedSchema).optional().openapi({ description: "Money of the period in a currency with no exchange rate on its days, in that currency: left out of every figure above (never taken 1:1); empty when everything converted" }),
   })
   .openapi('AnalyticsSummary');
 
@@ -172,7 +179,9 @@ const CampaignCard = z.object({
   channel: z.string(),
   startAt: z.string(),
   endAt: z.string(),
-  budget: Money,
+  budget: Money.openapi({ description: "In the company's currency at the rate of the range's last day (today without a range); 0 when the campaign's currency has no rate then" }),
+  currency: z.string().optional().openapi({ description: "The campaign's own currency (always sent)" }),
+  ownBudget: z.string().optional().openapi({ description: "The budget in the campaign's own currency (always sent)" }),
   roiPercent: Rate,
   tier: Tier,
   revenue: Money,

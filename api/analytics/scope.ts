@@ -4,7 +4,8 @@
  * views share. Metrics are then computed by domain/metrics.ts, never in SQL.
  */
 import type { Knex } from '@mikro-orm/postgresql';
-import { readFacts, type FactDimension, type FactFilter, type FactRow } from '../../db/repositories/analytics.ts';
+import { readFacts, type FactDimension, type FactFilter, type FactRow, type ReadOptions } from '../../db/repositories/analytics.ts';
+import { fxFactor } from '../../db/repositories/analytics-fx.ts';
 import { sqlOf } from '../../db/sql.ts';
 import { currencyExponent } from '../../domain/currency.ts';
 import { NotFoundError } from '../../domain/errors.ts';
@@ -66,8 +67,9 @@ export function totalsOfRow(row: Omit<FactRow, 'keys'>): Totals {
   return t;
 }
 
-export async function facts(s: Scope, groupBy: FactDimension[], filter: FactFilter = filterOf(s)): Promise<FactRow[]> {
-  return readFacts(s.sql, filter, groupBy);
+/** Money in the company's currency, unless `opts.money` is 'campaign' (one campaign's own page). */
+export async function facts(s: Scope, groupBy: FactDimension[], filter: FactFilter = filterOf(s), opts: ReadOptions = {}): Promise<FactRow[]> {
+  return readFacts(s.sql, filter, groupBy, opts);
 }
 
 export interface CampaignMeta {
@@ -82,6 +84,10 @@ export interface CampaignMeta {
   targetLeads: number;
   targetConversions: number;
   targetRoi: string;
+  /** The campaign's currency: its budget's and its facts' (the company's may differ). */
+  currency: string;
+  /** campaignsIn only: the budget in the company's currency at the rate of the range's last day (today without a range); null without a rate. */
+  companyBudget?: string | null;
 }
 
 interface MetaRow {
@@ -96,9 +102,11 @@ interface MetaRow {
   target_leads: number;
   target_conversions: number;
   target_roi: string;
+  currency: string;
+  company_budget?: string | null;
 }
 
-const META_COLUMNS = `id, code, name, status, primary_channel, start_at, end_at, total_budget::text as total_budget, target_leads, target_conversions, target_roi::text as target_roi`;
+const META_COLUMNS = `id, code, name, status, primary_channel, start_at, end_at, total_budget::text as total_budget, target_leads, target_conversions, target_roi::text as target_roi, currency`;
 
 function toMeta(r: MetaRow): CampaignMeta {
   return {
@@ -113,6 +121,8 @@ function toMeta(r: MetaRow): CampaignMeta {
     targetLeads: r.target_leads,
     targetConversions: r.target_conversions,
     targetRoi: r.target_roi,
+    currency: r.currency,
+    ...(r.company_budget !== undefined ? { companyBudget: r.company_budget } : {}),
   };
 }
 
@@ -145,8 +155,12 @@ export async function campaignsIn(s: Scope, withFacts: readonly string[]): Promi
   const overlap = byFactsOnly ? 'false' : s.range ? `(start_at < (?::date + 1) and end_at >= ?::date)` : 'true';
   if (s.range && !byFactsOnly) bindings.push(s.range.to, s.range.from);
   bindings.push(withFacts as unknown as Knex.Value);
+  const home = '(select co.currency from companies co where co.id = campaigns.company_id)';
+  const factor = fxFactor('campaigns.currency', '?::date', 'campaigns.company_id', home);
+  bindings.unshift(s.range?.to ?? todayIn(s.timeZone));
   const res = await s.sql.raw<{ rows: MetaRow[] }>(
-    `select ${META_COLUMNS} from campaigns where ${where.join(' and ')} and (${overlap} or id = any(?::uuid[])) order by name, id limit 5000`,
+    `select ${META_COLUMNS}, (total_budget * ${factor})::numeric(20,4)::text as company_budget
+       from campaigns where ${where.join(' and ')} and (${overlap} or id = any(?::uuid[])) order by name, id limit 5000`,
     bindings,
   );
   return res.rows.map(toMeta);

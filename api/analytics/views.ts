@@ -21,6 +21,9 @@ import { compareFractions, decimalOf, fraction, meanOf, money4, moneyOut, type F
 import { previousOf } from './query.ts';
 import { campaignsIn, facts, filterOf, totalsOfRow, type CampaignMeta, type Scope } from './scope.ts';
 import { lineOf, unattributedTotal } from './unattributed.ts';
+import { notConvertedOf } from './currency.ts';
+import { fxFactor } from '../../db/repositories/analytics-fx.ts';
+import { currencyExponent } from '../../domain/currency.ts';
 
 export interface Kpi {
   value: number | string | null;
@@ -50,18 +53,26 @@ function moneyKpi(value: string, previous: string, exponent: number): Kpi {
  * Σ budget of the campaigns within the filters (campaign, channel, owner, owner's team) whose schedule
  * overlaps the range, or that have figures in it (`active`: a campaign sent ahead of its schedule
  * spends in a period its dates do not cover, and its spend must not stand against no budget).
+ * A budget is in its campaign's currency: it is converted at the rate of the range's last day, and
+ * one in a currency without a rate then is left out and listed (`unconverted`), never taken 1:1.
  */
-async function budgetOf(s: Scope, from: string, to: string, active: string[]): Promise<string> {
+async function budgetOf(s: Scope, from: string, to: string, active: string[]): Promise<{ budget: string; unconverted: { currency: string; budget: string }[] }> {
   const q = s.query;
   const list = (v: string[] | undefined) => (v ?? null) as never;
-  const res = await s.sql.raw<{ rows: { budget: string | null }[] }>(
-    `select sum(c.total_budget)::text as budget from campaigns c left join users u on u.id = c.created_by_id
+  const res = await s.sql.raw<{ rows: { currency: string; budget: string; converted: string | null }[] }>(
+    `select c.currency, sum(c.total_budget)::numeric(20,4)::text as budget, (sum(c.total_budget) * fx.factor)::numeric(20,4)::text as converted
+       from campaigns c join companies co on co.id = c.company_id
+       cross join lateral (select ${fxFactor('c.currency', '?::date', 'c.company_id', 'co.currency')} as factor) fx
+       left join users u on u.id = c.created_by_id
       where c.company_id = ? and c.deleted_at is null and ((c.start_at < (?::date + 1) and c.end_at >= ?::date) or c.id = any(?::uuid[]))
         and (?::uuid[] is null or c.id = any(?::uuid[])) and (?::text[] is null or c.primary_channel = any(?::text[]))
-        and (?::uuid[] is null or c.created_by_id = any(?::uuid[])) and (?::uuid[] is null or u.team_id = any(?::uuid[]))`,
-    [s.companyId, to, from, active as never, list(q.campaign), list(q.campaign), list(q.channel), list(q.channel), list(q.user), list(q.user), list(q.team), list(q.team)],
+        and (?::uuid[] is null or c.created_by_id = any(?::uuid[])) and (?::uuid[] is null or u.team_id = any(?::uuid[]))
+      group by c.currency, fx.factor order by c.currency`,
+    [to, s.companyId, to, from, active as never, list(q.campaign), list(q.campaign), list(q.channel), list(q.channel), list(q.user), list(q.user), list(q.team), list(q.team)],
   );
-  return res.rows[0]?.budget ?? '0';
+  const budget = res.rows.reduce((sum, r) => sum + (r.converted === null ? 0n : money4(r.converted)), 0n);
+  const unconverted = res.rows.filter((r) => r.converted === null).map((r) => ({ currency: r.currency, budget: r.budget }));
+  return { budget: moneyOut(budget, 4), unconverted };
 }
 
 export async function summaryView(s: Scope) {
@@ -75,7 +86,8 @@ export async function summaryView(s: Scope) {
     unattributedTotal(s, prev),
   ]);
   const idsOf = (rows: typeof campaignsNow) => rows.map((r) => r.keys.campaign).filter((id): id is string => !!id);
-  const [budgetNow, budgetBefore] = await Promise.all([budgetOf(s, range.from, range.to, idsOf(campaignsNow)), budgetOf(s, prev.from, prev.to, idsOf(campaignsBefore))]);
+  const [budgetsNow, budgetsBefore] = await Promise.all([budgetOf(s, range.from, range.to, idsOf(campaignsNow)), budgetOf(s, prev.from, prev.to, idsOf(campaignsBefore))]);
+  const [budgetNow, budgetBefore] = [budgetsNow.budget, budgetsBefore.budget];
   const now = sumTotals(campaignsNow.map(totalsOfRow));
   const before = sumTotals(campaignsBefore.map(totalsOfRow));
   const e = engagementRates(now);
@@ -114,6 +126,8 @@ export async function summaryView(s: Scope) {
             companyRevenue: moneyKpi(addMoney(now.revenue, loneNow.revenue), addMoney(before.revenue, loneBefore.revenue), s.exponent),
           }
         : null,
+    // Money of the period in a currency with no rate on its days: left out of every figure above.
+    notConverted: await notConvertedOf(s, range, budgetsNow.unconverted),
   };
 }
 
@@ -161,7 +175,10 @@ export async function overviewView(s: Scope, opts: { status?: string[]; sort: Ov
       channel: l.meta.channel,
       startAt: l.meta.startAt,
       endAt: l.meta.endAt,
-      budget: moneyOut(money4(l.meta.budget), s.exponent),
+      // In the company's currency (left out, 0, without a rate); ownBudget in the campaign's.
+      budget: moneyOut(money4(l.meta.companyBudget ?? '0'), s.exponent),
+      currency: l.meta.currency,
+      ownBudget: moneyOut(money4(l.meta.budget), currencyExponent(l.meta.currency)),
       roiPercent: m.money.roiPercent,
       tier: m.money.tier,
       revenue: m.money.revenue,

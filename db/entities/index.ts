@@ -25,6 +25,7 @@ import { WebhookAttemptSchema, WebhookDeliverySchema, WebhookSubscriptionSchema 
 import { ReportDeliverySchema, ReportSubscriptionSchema } from './reports.ts';
 import { CampaignTrackingSchema, TrackedLinkSchema } from './tracking.ts';
 import { DashboardLayoutSchema } from './dashboard-layout.ts';
+import { ExchangeRateSchema } from './exchange-rate.ts';
 
 export * from './company.ts';
 export * from './user.ts';
@@ -44,6 +45,7 @@ export * from './rate-limit.ts';
 export * from './auth.ts';
 export * from './outbox.ts';
 export * from './dashboard-layout.ts';
+export * from './exchange-rate.ts';
 export * from './integrations.ts';
 export * from './reports.ts';
 
@@ -88,6 +90,7 @@ export const TENANT_ENTITIES = [
   WebhookDeliverySchema,
   WebhookAttemptSchema,
   DashboardLayoutSchema,
+  ExchangeRateSchema,
   ReportSubscriptionSchema,
   ReportDeliverySchema,
 ];

@@ -148,11 +148,13 @@ export const UnattributedMetricSchema = defineEntity({
   name: 'UnattributedMetric',
   tableName: 'unattributed_metrics',
   filters: tenantFilter,
-  uniques: [{ name: 'unattributed_metrics_key', properties: ['company', 'day'] }],
+  uniques: [{ name: 'unattributed_metrics_key', properties: ['company', 'day', 'currency'] }],
   properties: {
     id: p.bigint('number').primary().autoincrement(),
     company: () => p.manyToOne(CompanySchema).ref().deleteRule('cascade'),
     day: p.date(),
+    /** The facts' own currency (an unattributed fact may be in any supported one); converted when read. */
+    currency: p.string().length(3),
     leads: p.bigint('number').default(0),
     conversions: p.bigint('number').default(0),
     orders: p.bigint('number').default(0),

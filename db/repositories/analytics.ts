@@ -2,11 +2,13 @@
  * The one way to read campaign figures: from the rollups the fact tables' triggers keep current
  * (migrations/…_analytics_rollups.ts), one SQL statement per call, never a scan of raw events.
  * Counts are numbers, money is a decimal string. Per user and team come from campaigns.created_by
- * and users.team_id, joined at read time.
+ * and users.team_id, joined at read time. Money is in the company's currency, converted per
+ * campaign and day (analytics-fx.ts), unless a reader asks for one campaign's own currency.
  */
 import type { Totals } from '../../domain/metrics.ts';
 import type { Knex } from '@mikro-orm/postgresql';
 import { ValidationError } from '../../domain/errors.ts';
+import { FX_FACTOR, fxDays, fxJoin, hasForeignCampaigns } from './analytics-fx.ts';
 
 export interface FactFilter {
   companyId: string;
@@ -83,12 +85,14 @@ export function checkFilter(f: FactFilter): void {
 interface Source {
   table: string;
   day: string;
+  /** The day column's name, unqualified. */
+  dayColumn: string;
   /** Extra conditions of the table (the seed-000 table's campaign-wide day rows). */
   where: string;
 }
 
-const MAIN: Source = { table: 'campaign_performance_metrics', day: 'm.period_start', where: `and m.period = 'day' and m.user_id is null and m.team_id is null` };
-const REGION: Source = { table: 'campaign_region_metrics', day: 'm.day', where: '' };
+const MAIN: Source = { table: 'campaign_performance_metrics', day: 'm.period_start', dayColumn: 'period_start', where: `and m.period = 'day' and m.user_id is null and m.team_id is null` };
+const REGION: Source = { table: 'campaign_region_metrics', day: 'm.day', dayColumn: 'day', where: '' };
 
 function keyExpr(d: FactDimension, s: Source): string {
   switch (d) {
@@ -149,11 +153,20 @@ function toRow(r: Raw, groupBy: FactDimension[]): FactRow {
 }
 
 /**
+ * In which currency money comes out: `company` (the default) converts each campaign's amounts at
+ * the rate of their day and leaves out those without a rate (readUnconverted lists them);
+ * `campaign` sums them as stored, for a reader of one campaign in its own currency.
+ */
+export interface ReadOptions {
+  money?: 'company' | 'campaign';
+}
+
+/**
  * Sums of every counter over the filter, one row per combination of `groupBy` (one row in all
  * when it is empty), ordered by the keys. `region` (as a dimension or a filter) reads the region
  * rollup, which has no variant: asking for both is refused.
  */
-export async function readFacts(sql: Knex, filter: FactFilter, groupBy: FactDimension[]): Promise<FactRow[]> {
+export async function readFacts(sql: Knex, filter: FactFilter, groupBy: FactDimension[], opts: ReadOptions = {}): Promise<FactRow[]> {
   checkFilter(filter);
   const bad = groupBy.findIndex((d) => !FACT_DIMENSIONS.includes(d));
   if (bad >= 0) throw ValidationError.field(`groupBy[${bad}]`, `must be one of ${FACT_DIMENSIONS.join(', ')}`);
@@ -163,16 +176,51 @@ export async function readFacts(sql: Knex, filter: FactFilter, groupBy: FactDime
   const s = byRegion ? REGION : MAIN;
   const bindings: Knex.RawBinding[] = [];
   const keys = groupBy.map((d, i) => `${keyExpr(d, s)} as k${i}`);
-  const sums = [...COUNTS.map(([, c]) => `coalesce(sum(m.${c}), 0)::bigint as ${c}`), ...MONEY.map(([, c]) => `coalesce(sum(m.${c}), 0)::numeric(20,4)::text as ${c}`)];
   const where = conditions(filter, s.day, bindings, { regions: true });
+  // In the company's currency: each row times its currency's rate on its day (fx, computed once per currency and day).
+  const convert = opts.money !== 'campaign' && (await hasForeignCampaigns(sql, filter.companyId));
+  const factor = convert ? ` * ${FX_FACTOR}` : '';
+  const sums = [...COUNTS.map(([, c]) => `coalesce(sum(m.${c}), 0)::bigint as ${c}`), ...MONEY.map(([, c]) => `coalesce(sum(m.${c}${factor}), 0)::numeric(20,4)::text as ${c}`)];
   // A group whose facts all cancelled out (a conversion moved to another day, then deleted) is not shown.
   const nonZero = [...COUNTS, ...MONEY].map(([, c]) => `sum(m.${c}) <> 0`).join(' or ');
   const group = groupBy.length
     ? ` group by ${groupBy.map((_, i) => i + 1).join(', ')} having ${nonZero} order by ${groupBy.map((_, i) => `${i + 1} nulls last`).join(', ')}`
     : '';
-  const text = `select ${[...keys, ...sums].join(', ')} from ${s.table} m${ownerJoins(filter, groupBy)} where ${where} ${s.where}${group}`;
+  const fx = convert ? `with fx as (${fxDays(s.table, s.dayColumn)}) ` : '';
+  if (convert) bindings.unshift(filter.companyId, filter.from ?? null, filter.to ?? null);
+  const text = `${fx}select ${[...keys, ...sums].join(', ')} from ${s.table} m${ownerJoins(filter, groupBy)}${convert ? fxJoin(s.day) : ''} where ${where} ${s.where}${group}`;
   const res = await sql.raw<{ rows: Raw[] }>(text, bindings);
   return res.rows.map((r) => toRow(r, groupBy));
+}
+
+/** Money of one currency that has no rate on some of its days, in that currency, and the days it spans. */
+export interface Unconverted {
+  currency: string;
+  conversionRevenue: string;
+  orderRevenue: string;
+  revenue: string;
+  cost: string;
+  from: string;
+  to: string;
+}
+
+/** What readFacts leaves out of the company's money for want of a rate, per currency (none: []). */
+export async function readUnconverted(sql: Knex, filter: FactFilter): Promise<Unconverted[]> {
+  checkFilter(filter);
+  if (!(await hasForeignCampaigns(sql, filter.companyId))) return [];
+  const s = filter.regions ? REGION : MAIN;
+  const bindings: Knex.RawBinding[] = [];
+  const where = conditions(filter, s.day, bindings, { regions: true });
+  const res = await sql.raw<{ rows: (Raw & { currency: string; first_day: string; last_day: string })[] }>(
+    `with fx as (${fxDays(s.table, s.dayColumn)})
+     select fc.currency, ${MONEY.map(([, c]) => `sum(m.${c})::numeric(20,4)::text as ${c}`).join(', ')},
+            to_char(min(${s.day}), 'YYYY-MM-DD') as first_day, to_char(max(${s.day}), 'YYYY-MM-DD') as last_day
+       from ${s.table} m${ownerJoins(filter, [])}${fxJoin(s.day)}
+      where ${where} ${s.where} and ${FX_FACTOR} is null and (m.revenue <> 0 or m.cost <> 0)
+      group by fc.currency order by fc.currency`,
+    [filter.companyId, filter.from ?? null, filter.to ?? null, ...bindings],
+  );
+  return res.rows.map((r) => ({ currency: r.currency, conversionRevenue: r.conversion_revenue!, orderRevenue: r.order_revenue!, revenue: r.revenue!, cost: r.cost!, from: r.first_day, to: r.last_day }));
 }
 
 export interface HeatCell {
@@ -252,22 +300,24 @@ export async function readRetailerLeaderboard(sql: Knex, filter: FactFilter, ran
   if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw ValidationError.field('limit', 'must be an integer from 1 to 1000');
   const bindings: Knex.RawBinding[] = [];
   const where = conditions(filter, 'm.day', bindings, { regions: true });
-  const sums = [...COUNTS.map(([, c]) => `sum(m.${c})::bigint as ${c}`), ...MONEY.map(([, c]) => `sum(m.${c})::numeric(20,4)::text as ${c}`)];
-  const order =
-    rankBy === 'revenue'
-      ? 'sum(m.revenue) desc'
-      : 'sum(m.unique_clicks)::numeric / nullif(sum(m.delivered), 0) desc nulls last, sum(m.revenue) desc';
+  // Company currency: converted per campaign and day when some campaign is in another currency.
+  const convert = await hasForeignCampaigns(sql, filter.companyId);
+  const factor = convert ? ` * ${FX_FACTOR}` : '';
+  const revenue = `coalesce(sum(m.revenue${factor}), 0)`;
+  const sums = [...COUNTS.map(([, c]) => `sum(m.${c})::bigint as ${c}`), ...MONEY.map(([, c]) => `coalesce(sum(m.${c}${factor}), 0)::numeric(20,4)::text as ${c}`)];
+  const order = rankBy === 'revenue' ? `${revenue} desc` : `sum(m.unique_clicks)::numeric / nullif(sum(m.delivered), 0) desc nulls last, ${revenue} desc`;
   const res = await sql.raw<{ rows: (Raw & { contact_id: string; name: string | null; region: string })[] }>(
-    `select m.contact_id, max(m.region) as region,
+    `${convert ? `with fx as (${fxDays('campaign_retailer_metrics', 'day')})` : ''}
+     select m.contact_id, max(m.region) as region,
             coalesce(max(k.attributes ->> 'retailer_name'), nullif(trim(concat_ws(' ', max(k.first_name), max(k.last_name))), ''), max(k.email)) as name,
             ${sums.join(', ')}
-       from campaign_retailer_metrics m${ownerJoins(filter, [])}
+       from campaign_retailer_metrics m${ownerJoins(filter, [])}${convert ? fxJoin('m.day') : ''}
        left join contacts k on k.id = m.contact_id
       where ${where}
       group by m.contact_id
       order by ${order}, 3, 1
       limit ${limit}`,
-    bindings,
+    convert ? [filter.companyId, filter.from ?? null, filter.to ?? null, ...bindings] : bindings,
   );
   return res.rows.map((r) => {
     return { ...toRow(r, []), contactId: r.contact_id, name: r.name, region: r.region || null };
