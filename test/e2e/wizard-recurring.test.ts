@@ -103,7 +103,7 @@ describe.skipIf(skip)(`recurring campaign in the wizard, in Chromium${skipNote}`
     const api = as(createApp(herald.deps), (await signIn(createApp(herald.deps), co.users.manager.email)).token);
     expect((await api.get(`/api/campaigns/${id}`)).body.recurrence).toEqual({ frequency: 'weekly', at: '09:00', weekdays: ['mon', 'thu'], timeZone: 'Europe/Berlin' });
 
-    await manager.getByRole('button', { name: 'Submit for approval' }).click();
+    await manager.getByRole('button', { name: 'Submit', exact: true }).click();
     await manager.waitForURL(new RegExp(`/campaigns/${id}$`));
     const runs = manager.getByTestId('series-next-runs').getByRole('listitem');
     await expect.poll(() => runs.count(), { timeout: 30_000 }).toBe(5);

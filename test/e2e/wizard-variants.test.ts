@@ -106,7 +106,7 @@ describe.skipIf(skip)(`wizard sender, A/B variants and tracked channels in Chrom
     const review = await page.locator('.review').innerText();
     expect(review).toContain('from Acme Offers offers@e2e-ab.example');
     expect(review).toContain('A/B: A 50%, B 50%');
-    await page.getByRole('button', { name: 'Submit for approval' }).click();
+    await page.getByRole('button', { name: 'Submit', exact: true }).click();
     await page.waitForURL(/\/campaigns\/[0-9a-f-]{36}$/);
     const id = new URL(page.url()).pathname.split('/').at(-1)!;
 

@@ -219,6 +219,13 @@ describe('campaign wizard', () => {
         ? { status: 422, body: { error: { code: 'validation_failed', message: 'audience: matches no contacts', details: { issues: [{ field: 'audience', message: 'matches no contacts; a campaign needs at least one recipient' }] } } } }
         : undefined;
     const { w, router } = await open(`/campaigns/${ID}/edit?step=review`);
+    // Budget 0, under the company's 10 000 threshold: a plain submit that says no approver is asked.
+    expect(w.findAll('button').some((b) => b.text().trim() === 'Submit for approval')).toBe(false);
+    expect(w.text()).toContain('Its budget needs no approval: it is scheduled at once and sends at its start.');
+    // Where every campaign needs an approver, the button asks for approval and says who is told.
+    session.profile!.company.approvalAlwaysRequired = true;
+    await flushPromises();
+    expect(w.text()).toContain('Approvers are told at once. Until they decide, you can still change it here.');
     await click(w, 'Submit for approval');
     expect(w.text()).toContain('Audience: matches no contacts');
     expect(stepButton(w, 'Audience').text()).toContain('(has errors)');
@@ -425,6 +432,13 @@ describe('campaign wizard', () => {
     expect(w.find('[data-testid="tracked-only"]').exists()).toBe(true);
     expect(field(w, 'Subject')).toBeUndefined();
 
+    await stepButton(w, 'Schedule').trigger('click');
+    await flushPromises();
+    await new Promise((r) => setTimeout(r, 0));
+    // Its end date ends the tracking; there is no message to stop sending.
+    expect(w.text()).toContain('Tracking ends at this time');
+    expect(w.text()).not.toContain('No message is sent after this time');
+
     await stepButton(w, 'Review and submit').trigger('click');
     await flushPromises();
     await new Promise((r) => setTimeout(r, 0));
@@ -456,7 +470,7 @@ describe('campaign wizard', () => {
     const { w, router } = await open(`/campaigns/${ID}/edit?step=review`);
     expect(w.find('.review').text()).toContain(`Every week on Monday at 09:00 (${TZ}), from`);
     const minute = Math.floor(Date.now() / 60_000) * 60_000;
-    await click(w, 'Submit for approval');
+    await click(w, 'Submit');
     const patch = calls.findIndex((c) => c.method === 'PATCH');
     const submit = calls.findIndex((c) => c.path.endsWith('/submit'));
     expect(patch).toBeGreaterThanOrEqual(0);
