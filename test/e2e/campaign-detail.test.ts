@@ -131,6 +131,14 @@ describe.skipIf(skip)(`campaign detail tabs in Chromium${skipNote}`, () => {
     // Under the threshold, nobody approved it: the trail says why it is empty.
     expect(await page.getByTestId('approval-none').innerText()).toBe('No approval was needed: its budget is within the company’s approval threshold.');
 
+    // The Recipients tab lists each one with its status, the tab kept in the URL.
+    await page.getByRole('tab', { name: 'Recipients' }).click();
+    const table = page.getByTestId('recipients');
+    await expect.poll(() => table.locator('tbody tr').count()).toBe(CONTACTS);
+    expect(new URL(page.url()).searchParams.get('tab')).toBe('recipients');
+    expect(new Set(await table.locator('tbody tr td:nth-child(5)').allInnerTexts())).toEqual(new Set(['Sent']));
+    await axe(page, 'campaign recipients tab');
+
     // The audience tab: everyone, counted now and as snapshotted when sending started.
     await page.getByRole('tab', { name: 'Audience' }).click();
     await page.getByTestId('audience-now').getByText(`${CONTACTS} contacts`).waitFor();
@@ -149,7 +157,7 @@ describe.skipIf(skip)(`campaign detail tabs in Chromium${skipNote}`, () => {
     const page = await openAs('manager', `/campaigns/${id}`);
     await page.getByRole('heading', { level: 1, name: 'Spring teaser' }).waitFor();
     // The manager does not read workflows: no workflow tab for them.
-    expect(await page.getByRole('tab').allInnerTexts()).toEqual(['OVERVIEW', 'CONTENT', 'AUDIENCE', 'AUDIT']);
+    expect(await page.getByRole('tab').allInnerTexts()).toEqual(['OVERVIEW', 'CONTENT', 'AUDIENCE', 'RECIPIENTS', 'AUDIT']);
     await page.getByRole('tab', { name: 'Content' }).click();
     await page.waitForURL(/tab=content/);
 
