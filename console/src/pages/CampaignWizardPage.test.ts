@@ -10,17 +10,13 @@ import { defineComponent, h } from 'vue';
 import { VSelect, VTextarea, VTextField } from 'vuetify/components';
 import { catalogue } from '../components/segments/catalogue.fixture.ts';
 import { session, type Profile } from '../api/session.ts';
+import { fakeApi, type ApiCall } from '../test-api.ts';
 import CampaignWizardPage from './CampaignWizardPage.vue';
 
 const TZ = 'Europe/Paris';
 const ID = '0b7d4c2e-5d1a-4c55-9a43-2f0f4a3f9d10';
 
-interface Call {
-  method: string;
-  path: string;
-  headers: Record<string, string>;
-  body: Record<string, unknown> | null;
-}
+type Call = ApiCall;
 type Handler = (call: Call) => { status: number; body?: unknown } | undefined;
 
 let calls: Call[] = [];
@@ -66,7 +62,6 @@ function answer(call: Call): { status: number; body?: unknown } {
 }
 
 beforeEach(() => {
-  calls = [];
   handler = () => undefined;
   session.token = null;
   session.profile = {
@@ -77,18 +72,7 @@ beforeEach(() => {
     permissions: ['create', 'read', 'update', 'delete', 'launch', 'control'],
     company: { timeZone: TZ, currency: 'EUR', supportedCurrencies: ['EUR', 'USD'], approvalThreshold: '10000.00', approvalAlwaysRequired: false },
   } as unknown as Profile;
-  vi.stubGlobal('fetch', async (input: RequestInfo | URL, init: RequestInit = {}) => {
-    const url = new URL(String(input instanceof Request ? input.url : input), 'http://console.test');
-    const call: Call = {
-      method: (init.method ?? 'GET').toUpperCase(),
-      path: url.pathname + url.search,
-      headers: Object.fromEntries(new Headers(init.headers).entries()),
-      body: typeof init.body === 'string' ? (JSON.parse(init.body) as Record<string, unknown>) : null,
-    };
-    calls.push(call);
-    const { status, body } = answer(call);
-    return new Response(body === undefined ? null : JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
-  });
+  calls = fakeApi(answer);
 });
 afterEach(() => {
   wrapper?.unmount();

@@ -9,12 +9,9 @@ import { VSelect, VTextField } from 'vuetify/components';
 import ExchangeRates from './ExchangeRates.vue';
 import SettingsPage from '../../pages/SettingsPage.vue';
 import { session, type Profile } from '../../api/session.ts';
+import { fakeApi, type ApiCall } from '../../test-api.ts';
 
-interface Call {
-  method: string;
-  path: string;
-  body: Record<string, unknown> | null;
-}
+type Call = ApiCall;
 
 const EUR_MAR = { id: '00000000-0000-4000-8000-0000000000e1', currency: 'EUR', rate: '1.1', effectiveFrom: '2026-03-01', updatedAt: '2026-03-01T10:00:00.000Z' };
 const GBP_FEB = { id: '00000000-0000-4000-8000-0000000000e2', currency: 'GBP', rate: '1.27', effectiveFrom: '2026-02-01', updatedAt: '2026-02-01T10:00:00.000Z' };
@@ -25,18 +22,14 @@ let putAnswer: ((body: Record<string, unknown>) => { status: number; body: unkno
 let wrapper: VueWrapper | null = null;
 
 beforeEach(() => {
-  calls = [];
   stored = [EUR_MAR, GBP_FEB];
   putAnswer = null;
   session.profile = {
     permissions: ['read', 'admin'],
     company: { timeZone: 'America/New_York', currency: 'USD', supportedCurrencies: ['USD', 'EUR', 'GBP'] },
   } as unknown as Profile;
-  vi.stubGlobal('fetch', async (input: RequestInfo | URL, init: RequestInit = {}) => {
-    const url = new URL(String(input instanceof Request ? input.url : input), 'http://console.test');
-    const call: Call = { method: (init.method ?? 'GET').toUpperCase(), path: url.pathname, body: typeof init.body === 'string' ? (JSON.parse(init.body) as Record<string, unknown>) : null };
-    calls.push(call);
-    const reply = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+  calls = fakeApi((call) => {
+    const reply = (body: unknown, status = 200) => ({ status, body });
     if (call.path === '/api/exchange-rates' && call.method === 'GET') return reply({ currency: 'USD', items: stored });
     if (call.path === '/api/exchange-rates' && call.method === 'PUT') {
       const answer = putAnswer?.(call.body!);
@@ -99,7 +92,7 @@ describe('exchange rates', () => {
     await w.find('form').trigger('submit');
     await flushPromises();
     const put = calls.filter((c) => c.method === 'PUT');
-    expect(put).toEqual([{ method: 'PUT', path: '/api/exchange-rates', body: { currency: 'GBP', rate: '1.2650', effectiveFrom: '2026-03-15' } }]);
+    expect(put.map(({ method, path, body }) => ({ method, path, body }))).toEqual([{ method: 'PUT', path: '/api/exchange-rates', body: { currency: 'GBP', rate: '1.2650', effectiveFrom: '2026-03-15' } }]);
     // Loaded once on opening, once after the save.
     expect(calls.filter((c) => c.method === 'GET')).toHaveLength(2);
     expect(rows(w)).toContainEqual(['GBP', '1.2650', '2026-03-15']);

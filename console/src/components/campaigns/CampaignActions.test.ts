@@ -6,29 +6,18 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { flushPromises, mount, type VueWrapper } from '@vue/test-utils';
 import { session, type Profile } from '../../api/session.ts';
+import { fakeApi, type ApiAnswer, type ApiCall } from '../../test-api.ts';
 import CampaignActions from './CampaignActions.vue';
 
 const ID = '0b7d4c2e-5d1a-4c55-9a43-2f0f4a3f9d10';
-interface Call {
-  method: string;
-  path: string;
-  body: Record<string, unknown> | null;
-}
-let calls: Call[] = [];
-let reply: (call: Call) => { status: number; body?: unknown } = () => ({ status: 200, body: { status: 'scheduled' } });
+let calls: ApiCall[] = [];
+let reply: (call: ApiCall) => ApiAnswer = () => ({ status: 200, body: { status: 'scheduled' } });
 let wrapper: VueWrapper | null = null;
 
 beforeEach(() => {
-  calls = [];
   reply = () => ({ status: 200, body: { status: 'scheduled' } });
   session.profile = { id: 'approver-1', email: 'approver@acme.test', name: 'Approver', role: 'approver', permissions: ['read', 'approve'], company: {} } as unknown as Profile;
-  vi.stubGlobal('fetch', async (input: RequestInfo | URL, init: RequestInit = {}) => {
-    const url = new URL(String(input instanceof Request ? input.url : input), 'http://console.test');
-    const call: Call = { method: (init.method ?? 'GET').toUpperCase(), path: url.pathname, body: typeof init.body === 'string' ? (JSON.parse(init.body) as Record<string, unknown>) : null };
-    calls.push(call);
-    const { status, body } = reply(call);
-    return new Response(body === undefined ? null : JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
-  });
+  calls = fakeApi((call) => reply(call));
 });
 afterEach(() => {
   wrapper?.unmount();
@@ -75,7 +64,7 @@ describe('approving and rejecting from the campaign page', () => {
     await settle();
     button(d, 'Approve')!.click();
     await settle();
-    expect(calls).toEqual([{ method: 'POST', path: `/api/campaigns/${ID}/approve`, body: { comment: 'Budget checked with finance' } }]);
+    expect(calls.map(({ method, path, body }) => ({ method, path, body }))).toEqual([{ method: 'POST', path: `/api/campaigns/${ID}/approve`, body: { comment: 'Budget checked with finance' } }]);
     expect(w.emitted('done')).toHaveLength(1);
     expect(dialog()).toBeNull();
   });
@@ -94,7 +83,7 @@ describe('approving and rejecting from the campaign page', () => {
     expect(button(d, 'Reject')!.disabled).toBe(false);
     button(d, 'Reject')!.click();
     await settle();
-    expect(calls).toEqual([{ method: 'POST', path: `/api/campaigns/${ID}/reject`, body: { comment: 'Audience too broad' } }]);
+    expect(calls.map(({ method, path, body }) => ({ method, path, body }))).toEqual([{ method: 'POST', path: `/api/campaigns/${ID}/reject`, body: { comment: 'Audience too broad' } }]);
   });
 
   it("shows the workflow's refusal in words inside the dialog, and keeps it open", async () => {

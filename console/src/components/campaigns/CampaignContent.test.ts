@@ -7,29 +7,26 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { flushPromises, mount, type VueWrapper } from '@vue/test-utils';
 import { VSelect } from 'vuetify/components';
 import { session, type Profile } from '../../api/session.ts';
+import { fakeApi, type ApiCall } from '../../test-api.ts';
 import CampaignContent from './CampaignContent.vue';
 
 const ID = '0b7d4c2e-5d1a-4c55-9a43-2f0f4a3f9d10';
-const calls: { path: string; body: Record<string, unknown> | null }[] = [];
+let calls: ApiCall[] = [];
 let wrapper: VueWrapper | null = null;
 
 const rendered = (fields: Record<string, string>) => ({ contact: { id: null, name: 'Alex Sample', sample: true }, variant: null, channels: { email: { fields, errors: [] } } });
 
 beforeEach(() => {
-  calls.length = 0;
   session.profile = { id: 'u1', email: 'manager@acme.test', name: 'Manager', role: 'manager', permissions: ['read', 'update'] } as unknown as Profile;
-  vi.stubGlobal('fetch', async (input: RequestInfo | URL, init: RequestInit = {}) => {
-    const url = new URL(String(input instanceof Request ? input.url : input), 'http://console.test');
-    const body = typeof init.body === 'string' ? (JSON.parse(init.body) as Record<string, unknown>) : null;
-    calls.push({ path: url.pathname, body });
+  calls = fakeApi(({ path, body }) => {
     let answer: unknown = { error: { message: 'no fake' } };
     let status = 200;
-    if (url.pathname.endsWith('/preview')) {
+    if (path.endsWith('/preview')) {
       // The API replaces the whole channel with the variant's content: B sets only its subject.
       answer = body?.variant === 'B' ? rendered({ subject: 'Last chance, Alex' }) : rendered({ subject: 'Hello Alex', html: '<p>Hi <b>Alex</b></p>' });
-    } else if (url.pathname.endsWith('/test-send')) answer = { to: 'manager@acme.test', providerId: 'q1' };
+    } else if (path.endsWith('/test-send')) answer = { to: 'manager@acme.test', providerId: 'q1' };
     else status = 404;
-    return new Response(JSON.stringify(answer), { status, headers: { 'content-type': 'application/json' } });
+    return { status, body: answer };
   });
 });
 afterEach(() => {
