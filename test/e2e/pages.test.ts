@@ -95,6 +95,11 @@ describe.skipIf(skip)(`console pages in Chromium${skipNote}`, () => {
   const openAs = (role: Role, path: string) => web.openAs(co.users[role].email, path);
 
   const mainNav = (page: Page) => page.getByRole('navigation', { name: 'Main navigation' });
+  /**
+   * The calendar tests drag between days: the whole month must be in view, or Chromium's drag breaks
+   * off when the page scrolls to a sixth-row day (it did when the start crossed into the last week).
+   */
+  const TALL = { width: 1440, height: 1400 };
 
   it('home: the manager sees what completed (with its counts), what comes next, and no approval queue', async () => {
     const page = await openAs('manager', '/');
@@ -257,7 +262,7 @@ describe.skipIf(skip)(`console pages in Chromium${skipNote}`, () => {
 
   it('calendar: month and week views by channel with a text label; dragging to another day reschedules through the API', async () => {
     const start = new Date((await callers.manager.get(`/api/campaigns/${ids.scheduled}`)).body.startAt as string);
-    const page = await openAs('manager', `/calendar?view=month&date=${dayOf(start.getTime())}`);
+    const page = await web.openAs(co.users.manager.email, `/calendar?view=month&date=${dayOf(start.getTime())}`, { viewport: TALL });
     const entry = page.locator(`[data-campaign="${ids.scheduled}"]`);
     await entry.waitFor();
     expect(await entry.innerText()).toMatch(/^Email · .* · Winter preview\s+Scheduled/);
@@ -271,6 +276,7 @@ describe.skipIf(skip)(`console pages in Chromium${skipNote}`, () => {
     await shots(page, 'calendar-week');
     await page.getByRole('button', { name: 'Month' }).click();
     await page.waitForURL(/view=month/);
+    await page.setViewportSize(TALL); // the screenshots left it at desktop size
 
     const nextDay = dayOf(start.getTime() + 86_400_000);
     await entry.dragTo(page.locator(`[data-day="${nextDay}"]`));
@@ -283,7 +289,7 @@ describe.skipIf(skip)(`console pages in Chromium${skipNote}`, () => {
 
   it('calendar: with the live stream down the view goes stale and says so; a move the API refuses snaps back with its reason', async () => {
     // The refused stream is logged by Chromium on purpose: only uncaught exceptions count here.
-    const page = await web.newPage({ consoleErrors: false });
+    const page = await web.newPage({ consoleErrors: false, viewport: TALL });
     await page.context().route('**/api/events', (route) => route.abort('connectionrefused'));
     const errors = web.errors(page);
     await page.goto(`${herald.baseUrl}/sign-in`);
