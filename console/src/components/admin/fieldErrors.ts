@@ -3,6 +3,8 @@
  * a form shows each message under that field, and anything it has no field for in one list that
  * still names the field in words.
  */
+import { ApiError } from '../../api/client.ts';
+
 export interface Issue {
   field: string;
   message: string;
@@ -18,4 +20,11 @@ export function byField(issues: Issue[], known: Record<string, string>): { field
     else other.push(`${i.field}: ${i.message}`);
   }
   return { fields, other };
+}
+
+/** A refused save, for a form: the API's issues by field (null when it named none), else its message in words. */
+export function refusalOf(err: unknown, known: Record<string, string>): { fields: Record<string, string[]> | null; other: string[] } {
+  const issues = err instanceof ApiError ? err.issues : [];
+  if (issues.length === 0) return { fields: null, other: [(err as Error).message] };
+  return byField(issues, known);
 }
