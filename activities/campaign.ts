@@ -194,13 +194,20 @@ export function createCampaignBookkeeping(orm: MikroORM) {
         [input.campaignId, input.companyId],
       );
     }
+    // Counted once here and kept on the campaign, so pages listing finished campaigns (a series'
+    // occurrences) read them instead of counting the recipient rows again on every request.
     const res = await knex().raw<{ rows: Record<string, string>[] }>(
-      `select count(*) as audience,
-              count(*) filter (where status in ('sent', 'delivered', 'bounced')) as sent,
-              count(*) filter (where status = 'failed') as failed,
-              count(*) filter (where status in ('skipped', 'suppressed')) as skipped
-       from campaign_recipients where campaign_id = ? and company_id = ?`,
-      [input.campaignId, input.companyId],
+      `with c as (
+         select count(*)::int as audience,
+                (count(*) filter (where status in ('sent', 'delivered', 'bounced')))::int as sent,
+                (count(*) filter (where status = 'failed'))::int as failed,
+                (count(*) filter (where status in ('skipped', 'suppressed')))::int as skipped
+         from campaign_recipients where campaign_id = ? and company_id = ?),
+       kept as (
+         update campaigns k set audience_count = c.audience, sent_count = c.sent, failed_count = c.failed, skipped_count = c.skipped
+           from c where k.id = ? and k.company_id = ?)
+       select * from c`,
+      [input.campaignId, input.companyId, input.campaignId, input.companyId],
     );
     const r = res.rows[0]!;
     const counts = { audience: Number(r.audience), sent: Number(r.sent), failed: Number(r.failed), skipped: Number(r.skipped), remaining: 0 };

@@ -161,6 +161,9 @@ describe('recurring campaigns', () => {
     const occurrence = withOccurrence.series.occurrences[0];
     expect(withOccurrence.series.occurrences).toHaveLength(1);
     expect(occurrence).toMatchObject({ status: 'completed', sent: 10, failed: 0, audience: 10 }); // the 10 East contacts of 30
+    // The finished occurrence keeps its counts on its own row: the series page reads them from there.
+    const kept = await t.deps.orm.em.getKnex().raw(`select audience_count, sent_count, failed_count, skipped_count from campaigns where id = ?`, [occurrence.id]);
+    expect(kept.rows[0]).toEqual({ audience_count: 10, sent_count: 10, failed_count: 0, skipped_count: 0 });
     expect(occurrence.name).toMatch(/^Weekly news \(\d{4}-\d{2}-\d{2} \d{2}:\d{2}\)$/);
     const own = await m.get(`/api/campaigns/${occurrence.id}`);
     expect(own.body.occurrenceOf).toEqual({ id, code: created.body.code, name: 'Weekly news' });

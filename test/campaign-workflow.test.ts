@@ -215,6 +215,9 @@ describe('campaign workflow', () => {
       expect((rows.sent ?? 0) + (rows.skipped ?? 0)).toBe(1500);
       expect(result.counts.sent).toBe(rows.sent);
       expect(result.counts.skipped).toBe(rows.skipped);
+      // The stopped campaign keeps the counts it ended with on its own row.
+      const kept = await db.orm.em.getKnex().raw(`select audience_count, sent_count, failed_count, skipped_count from campaigns where id = ?`, [f.campaignId]);
+      expect(kept.rows[0]).toEqual({ audience_count: 1500, sent_count: rows.sent, failed_count: 0, skipped_count: rows.skipped });
       await recordHistory('paused-resumed-stopped', f.campaignId);
     } finally {
       await fetch(`${httpUrl}/_sink/faults`, { method: 'POST', body: '{}' });

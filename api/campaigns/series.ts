@@ -32,11 +32,18 @@ export async function seriesOf(client: Client, em: EntityManager, companyId: str
   const [schedule, rows] = await Promise.all([
     scheduleOf(client, campaign.id),
     sqlOf(em).raw<{ rows: { id: string; code: string; name: string; status: Series['occurrences'][number]['status']; created_at: Date; sent: number; failed: number; audience: number }[] }>(
+      // A finished occurrence's counts were kept when its workflow finalised it; only one still
+      // under way (its lateral subquery gated by `sent_count is null`) is counted from its rows.
+      // Sent includes bounced, as the workflow's own counts do.
       `select k.id, k.code, k.name, k.status, k.created_at,
-              count(r.*) filter (where r.status in ('sent', 'delivered'))::int as sent, count(r.*) filter (where r.status in ('failed', 'bounced'))::int as failed, count(r.*)::int as audience
-         from campaigns k left join campaign_recipients r on r.campaign_id = k.id
+              coalesce(k.sent_count, live.sent, 0) as sent, coalesce(k.failed_count, live.failed, 0) as failed, coalesce(k.audience_count, live.audience, 0) as audience
+         from campaigns k
+         left join lateral (
+           select (count(*) filter (where r.status in ('sent', 'delivered', 'bounced')))::int as sent,
+                  (count(*) filter (where r.status = 'failed'))::int as failed, count(*)::int as audience
+             from campaign_recipients r where r.campaign_id = k.id and k.sent_count is null) live on true
         where k.recurring_parent_id = ? and k.company_id = ? and k.deleted_at is null
-        group by k.id order by k.created_at desc limit 50`,
+        order by k.created_at desc limit 50`,
       [campaign.id, companyId],
     ),
   ]);

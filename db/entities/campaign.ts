@@ -75,6 +75,11 @@ export const CampaignSchema = defineEntity({
     recurrence: p.json<RecurrenceSpec>().nullable(),
     /** An occurrence of a recurring campaign points at the series it was copied from. */
     recurringParent: () => p.manyToOne(CampaignSchema).ref().nullable().deleteRule('restrict').index(),
+    /** Recipient counts kept when the workflow finalises the campaign (null until then). */
+    audienceCount: p.integer().nullable(),
+    sentCount: p.integer().nullable(),
+    failedCount: p.integer().nullable(),
+    skippedCount: p.integer().nullable(),
     /** Monotonic: a projection carrying an older version never overwrites a newer one. */
     stateVersion: p.integer().default(0),
     workflowId: p.string().length(128).nullable(),
