@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { timeLeft } from './tracking.ts';
+import { runningNowTitle, timeLeft } from './tracking.ts';
 
 const now = Date.parse('2026-03-01T12:00:00Z');
 const at = (ms: number) => new Date(now + ms).toISOString();
@@ -16,5 +16,14 @@ describe('time left in a tracking window', () => {
   it('says ended once the end has passed', () => {
     expect(timeLeft(at(0), now)).toBe('ended');
     expect(timeLeft(at(-60_000), now)).toBe('ended');
+  });
+});
+
+describe('the home section of campaigns running now', () => {
+  it('is titled by what its campaigns do: send, track, or both', () => {
+    expect(runningNowTitle([])).toBe('Sending now');
+    expect(runningNowTitle([false, false])).toBe('Sending now');
+    expect(runningNowTitle([true])).toBe('Tracking now');
+    expect(runningNowTitle([false, true])).toBe('Sending and tracking now');
   });
 });

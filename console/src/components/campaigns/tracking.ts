@@ -15,3 +15,14 @@ export function timeLeft(endAt: string, now: number = Date.now()): string {
 
 /** "paid_ads" → "paid ads", as the wizard names the channel. */
 export const channelWords = (channel: string) => channel.replace(/_/g, ' ');
+
+/**
+ * The home section's title for the campaigns running now, given which of them are tracked-only:
+ * "Sending now" (or nothing running), "Tracking now", or "Sending and tracking now".
+ */
+export function runningNowTitle(tracked: readonly boolean[]): string {
+  const tracking = tracked.some(Boolean);
+  const sending = tracked.some((t) => !t);
+  if (tracking && sending) return 'Sending and tracking now';
+  return tracking ? 'Tracking now' : 'Sending now';
+}
