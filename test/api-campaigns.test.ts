@@ -3,21 +3,15 @@
  * sinks: create → submit → approve → send → pause → resume → complete, and every refusal on the way.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../api/app.ts';
-import { createTestDeps, testConfig, type TestDeps } from './setup/harness.ts';
-import { startTestWorker, type TestWorker } from './setup/worker.ts';
-import { startSmtpSink, type SmtpSink } from '../channels/sinks/smtp-sink.ts';
-import { createChannels } from '../channels/index.ts';
-import { freePort } from '../scripts/lib/ports.ts';
+import { startApiWithWorker, type ApiWithWorker } from './setup/api-worker.ts';
 import { addContacts } from './fixtures/campaigns.ts';
 import { waitFor } from './fixtures/reliability.ts';
 import { as, createApiCompany, signIn, type ApiCompany } from './fixtures/api-world.ts';
 
-let t: TestDeps;
-let app: ReturnType<typeof createApp>;
-let worker: TestWorker;
-let smtp: SmtpSink;
-let channels: ReturnType<typeof createChannels>;
+let t: ApiWithWorker['t'];
+let app: ApiWithWorker['app'];
+let smtp: ApiWithWorker['smtp'];
+let stack: ApiWithWorker;
 let acme: ApiCompany;
 let rival: ApiCompany;
 const tokens: Record<string, string> = {};
@@ -37,13 +31,8 @@ const draft = (over: Record<string, unknown> = {}) => ({
 });
 
 beforeAll(async () => {
-  t = await createTestDeps();
-  smtp = await startSmtpSink({ port: await freePort() });
-  channels = createChannels(testConfig({ SMTP_URL: `smtp://127.0.0.1:${smtp.port}` }));
-  worker = await startTestWorker(t.db.orm, channels);
-  const smtpUrl = `smtp://127.0.0.1:${smtp.port}`;
-  t.deps.config = { ...t.deps.config, TEMPORAL_TASK_QUEUE: worker.taskQueue, SMTP_URL: smtpUrl, smtpUrl };
-  app = createApp(t.deps);
+  stack = await startApiWithWorker();
+  ({ t, app, smtp } = stack);
   acme = await createApiCompany(t.deps.orm, 'camp-acme');
   rival = await createApiCompany(t.deps.orm, 'camp-rival');
   await addContacts(t.deps.orm, acme.id, 'camp-acme', 1, 300);
@@ -51,10 +40,7 @@ beforeAll(async () => {
   tokens.rival = (await signIn(app, rival.users.manager.email)).token;
 });
 afterAll(async () => {
-  await worker?.close();
-  await channels?.closeAll();
-  await smtp?.close();
-  await t?.close();
+  await stack?.close();
 });
 
 describe('campaign CRUD', () => {

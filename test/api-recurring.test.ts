@@ -9,22 +9,17 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ScheduleOverlapPolicy } from '@temporalio/client';
-import { createApp } from '../api/app.ts';
-import { createTestDeps, testConfig, type TestDeps } from './setup/harness.ts';
-import { startTestWorker, type TestWorker } from './setup/worker.ts';
-import { startSmtpSink, type SmtpSink } from '../channels/sinks/smtp-sink.ts';
-import { createChannels } from '../channels/index.ts';
-import { freePort } from '../scripts/lib/ports.ts';
+import { startApiWithWorker, type ApiWithWorker } from './setup/api-worker.ts';
 import { addContacts } from './fixtures/campaigns.ts';
 import { waitFor } from './fixtures/reliability.ts';
 import { as, createApiCompany, signIn, type ApiCompany } from './fixtures/api-world.ts';
 import { recurringSchedule } from '../api/campaign-lifecycle.ts';
 
-let t: TestDeps;
-let app: ReturnType<typeof createApp>;
-let worker: TestWorker;
-let smtp: SmtpSink;
-let channels: ReturnType<typeof createChannels>;
+let t: ApiWithWorker['t'];
+let app: ApiWithWorker['app'];
+let worker: ApiWithWorker['worker'];
+let smtp: ApiWithWorker['smtp'];
+let stack: ApiWithWorker;
 let acme: ApiCompany;
 const tokens: Record<string, string> = {};
 
@@ -44,23 +39,15 @@ const draft = (over: Record<string, unknown> = {}) => ({
 });
 
 beforeAll(async () => {
-  t = await createTestDeps();
-  smtp = await startSmtpSink({ port: await freePort() });
-  const smtpUrl = `smtp://127.0.0.1:${smtp.port}`;
-  channels = createChannels(testConfig({ SMTP_URL: smtpUrl }));
-  worker = await startTestWorker(t.db.orm, channels);
-  t.deps.config = { ...t.deps.config, TEMPORAL_TASK_QUEUE: worker.taskQueue, SMTP_URL: smtpUrl, smtpUrl };
-  app = createApp(t.deps);
+  stack = await startApiWithWorker();
+  ({ t, app, worker, smtp } = stack);
   acme = await createApiCompany(t.deps.orm, 'recur-acme');
   await t.deps.orm.em.getKnex().raw(`update companies set time_zone = 'Europe/Berlin' where id = ?`, [acme.id]);
   await addContacts(t.deps.orm, acme.id, 'recur-acme', 1, 30);
   for (const role of ['manager', 'approver'] as const) tokens[role] = (await signIn(app, acme.users[role].email)).token;
 });
 afterAll(async () => {
-  await worker?.close();
-  await channels?.closeAll();
-  await smtp?.close();
-  await t?.close();
+  await stack?.close();
 });
 
 /**

@@ -6,23 +6,18 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ScheduleNotFoundError } from '@temporalio/client';
-import { createApp } from '../api/app.ts';
-import { createChannels } from '../channels/index.ts';
-import { startSmtpSink, type SmtpSink } from '../channels/sinks/smtp-sink.ts';
 import { parseCsv } from '../domain/csv.ts';
 import { reportPeriod } from '../domain/report-schedule.ts';
 import { reportScheduleId } from '../workflows/report-messages.ts';
-import { freePort } from '../scripts/lib/ports.ts';
-import { createTestDeps, testConfig, type TestDeps } from './setup/harness.ts';
-import { startTestWorker, type TestWorker } from './setup/worker.ts';
+import { startApiWithWorker, type ApiWithWorker } from './setup/api-worker.ts';
 import { as, createApiCompany, signIn, type ApiCompany } from './fixtures/api-world.ts';
 import { pdfText } from './fixtures/pdf-text.ts';
 
-let t: TestDeps;
-let app: ReturnType<typeof createApp>;
-let worker: TestWorker;
-let smtp: SmtpSink;
-let channels: ReturnType<typeof createChannels>;
+let t: ApiWithWorker['t'];
+let app: ApiWithWorker['app'];
+let worker: ApiWithWorker['worker'];
+let smtp: ApiWithWorker['smtp'];
+let stack: ApiWithWorker;
 let acme: ApiCompany;
 let rival: ApiCompany;
 const api = {} as Record<'analyst' | 'manager' | 'viewer' | 'rival', ReturnType<typeof as>>;
@@ -56,13 +51,8 @@ async function runNow(who: ReturnType<typeof as>, id: string) {
 }
 
 beforeAll(async () => {
-  t = await createTestDeps();
-  smtp = await startSmtpSink({ port: await freePort() });
-  const smtpUrl = `smtp://127.0.0.1:${smtp.port}`;
-  channels = createChannels(testConfig({ SMTP_URL: smtpUrl }));
-  worker = await startTestWorker(t.db.orm, channels, { env: { SMTP_URL: smtpUrl } });
-  t.deps.config = { ...t.deps.config, TEMPORAL_TASK_QUEUE: worker.taskQueue, SMTP_URL: smtpUrl, smtpUrl };
-  app = createApp(t.deps);
+  stack = await startApiWithWorker();
+  ({ t, app, worker, smtp } = stack);
   acme = await createApiCompany(t.deps.orm, 'rep-acme');
   rival = await createApiCompany(t.deps.orm, 'rep-rival');
   for (const role of ['analyst', 'manager', 'viewer'] as const) api[role] = as(app, (await signIn(app, acme.users[role].email)).token);
@@ -83,10 +73,7 @@ beforeAll(async () => {
   await sql.raw(`insert into spend_entries (company_id, campaign_id, amount, currency, category, incurred_on) values (?, ?, 500, 'USD', 'media', ?)`, [acme.id, campaignId, yesterday]);
 });
 afterAll(async () => {
-  await worker?.close();
-  await channels?.closeAll();
-  await smtp?.close();
-  await t?.close();
+  await stack?.close();
 });
 
 describe('scheduled reports', () => {
