@@ -11,15 +11,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { ScheduleOverlapPolicy } from '@temporalio/client';
-import { startHerald, testConfig } from '../setup/harness.ts';
-import { startTestWorker, type TestWorker } from '../setup/worker.ts';
+import { startHerald } from '../setup/harness.ts';
+import { attachWorker, type AttachedWorker } from '../setup/api-worker.ts';
 import { createApp } from '../../api/app.ts';
 import { as, createApiCompany, signIn, type ApiCompany } from '../fixtures/api-world.ts';
 import { addContacts } from '../fixtures/campaigns.ts';
 import { checkAxe, screenshots, skipNote, skipWithoutChromium, useBrowser } from '../fixtures/browser.ts';
-import { createChannels } from '../../channels/index.ts';
-import { startSmtpSink, type SmtpSink } from '../../channels/sinks/smtp-sink.ts';
-import { freePort } from '../../scripts/lib/ports.ts';
 import { recurringSchedule } from '../../api/campaign-lifecycle.ts';
 
 const skip = skipWithoutChromium('recurring wizard');
@@ -30,18 +27,16 @@ const berlin = (iso: string) =>
 
 describe.skipIf(skip)(`recurring campaign in the wizard, in Chromium${skipNote}`, () => {
   let herald: Awaited<ReturnType<typeof startHerald>>;
-  let worker: TestWorker;
-  let channels: ReturnType<typeof createChannels>;
-  let smtp: SmtpSink;
   const web = useBrowser();
+  let worker: AttachedWorker['worker'];
+  let smtp: AttachedWorker['smtp'];
+  let attached: AttachedWorker;
   let co: ApiCompany;
 
   beforeAll(async () => {
     herald = await startHerald({ consoleDir: web.buildConsole('wizard-recurring', 'fresh') });
-    smtp = await startSmtpSink({ port: await freePort() });
-    channels = createChannels(testConfig({ SMTP_URL: `smtp://127.0.0.1:${smtp.port}` }));
-    worker = await startTestWorker(herald.deps.orm, channels);
-    herald.deps.config = { ...herald.deps.config, TEMPORAL_TASK_QUEUE: worker.taskQueue };
+    attached = await attachWorker(herald.deps);
+    ({ worker, smtp } = attached);
     co = await createApiCompany(herald.deps.orm, 'e2e-recurring');
     await herald.deps.orm.em.getKnex().raw(`update companies set time_zone = 'Europe/Berlin' where id = ?`, [co.id]);
     await addContacts(herald.deps.orm, co.id, 'e2e-recurring', 1, 12);
@@ -49,9 +44,7 @@ describe.skipIf(skip)(`recurring campaign in the wizard, in Chromium${skipNote}`
   }, 240_000);
 
   afterAll(async () => {
-    await worker?.close();
-    await channels?.closeAll();
-    await smtp?.close();
+    await attached?.close();
     await herald?.close();
   });
 

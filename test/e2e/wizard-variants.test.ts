@@ -14,14 +14,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
-import { startHerald, testConfig } from '../setup/harness.ts';
-import { startTestWorker, type TestWorker } from '../setup/worker.ts';
+import { startHerald } from '../setup/harness.ts';
+import { attachWorker, type AttachedWorker } from '../setup/api-worker.ts';
 import { createApiCompany, type ApiCompany } from '../fixtures/api-world.ts';
 import { addContacts } from '../fixtures/campaigns.ts';
 import { checkAxe, screenshots, skipNote, skipWithoutChromium, until, useBrowser } from '../fixtures/browser.ts';
-import { startSmtpSink, type SmtpSink } from '../../channels/sinks/smtp-sink.ts';
-import { createChannels } from '../../channels/index.ts';
-import { freePort } from '../../scripts/lib/ports.ts';
 
 const skip = skipWithoutChromium('wizard variants');
 const CONTACTS = 20;
@@ -29,26 +26,21 @@ const CONTACTS = 20;
 describe.skipIf(skip)(`wizard sender, A/B variants and tracked channels in Chromium${skipNote}`, () => {
   let herald: Awaited<ReturnType<typeof startHerald>>;
   const web = useBrowser();
-  let worker: TestWorker;
-  let smtp: SmtpSink;
-  let channels: ReturnType<typeof createChannels>;
+  let smtp: AttachedWorker['smtp'];
+  let attached: AttachedWorker;
   let co: ApiCompany;
 
   beforeAll(async () => {
     herald = await startHerald({ consoleDir: web.buildConsole('wizard-variants', 'fresh') });
-    smtp = await startSmtpSink({ port: await freePort() });
-    channels = createChannels(testConfig({ SMTP_URL: `smtp://127.0.0.1:${smtp.port}` }));
-    worker = await startTestWorker(herald.deps.orm, channels);
-    herald.deps.config = { ...herald.deps.config, TEMPORAL_TASK_QUEUE: worker.taskQueue };
+    attached = await attachWorker(herald.deps);
+    ({ smtp } = attached);
     co = await createApiCompany(herald.deps.orm, 'e2e-ab');
     await addContacts(herald.deps.orm, co.id, 'e2e-ab', 1, CONTACTS);
     await web.start(herald.baseUrl);
   }, 240_000);
 
   afterAll(async () => {
-    await worker?.close();
-    await channels?.closeAll();
-    await smtp?.close();
+    await attached?.close();
     await herald?.close();
   });
 
@@ -203,9 +195,11 @@ describe.skipIf(skip)(`wizard sender, A/B variants and tracked channels in Chrom
     await axe(page, 'campaign page of a tracked campaign');
     await shots(page, 'campaign-tracked');
 
-    // The home page's running campaigns and the campaign list say Tracking too, with no send progress.
+    // The home page's running campaigns and the campaign list say Tracking too, with no send progress;
+    // the home section's title says tracking (not only "Sending now") while it lists a tracked campaign.
     const home = await signedIn('/');
-    const running = home.getByRole('list', { name: 'Campaigns sending now' }).locator(`li[data-campaign="${id}"]`);
+    await home.getByRole('region', { name: /^(Sending and tracking|Tracking) now$/ }).waitFor();
+    const running = home.getByRole('list', { name: /^Campaigns (sending and )?tracking now$/ }).locator(`li[data-campaign="${id}"]`);
     await running.waitFor();
     expect((await running.locator('.v-chip').innerText()).trim()).toBe('Tracking');
     expect(await running.getByTestId('tracking-line').innerText()).toMatch(/^Tracked, not sent: tracking until .+ · 2 days left$/);
