@@ -12,6 +12,8 @@ import { createTestDatabase, type TestDatabase } from './setup/db.ts';
 import { createApiCompany, type ApiCompany } from './fixtures/api-world.ts';
 
 const MIGRATION = 'Migration20261125000009_currency_conversion';
+/** A later migration whose functions read exchange_rates: reverted first, reapplied after. */
+const LATER = 'Migration20261125031000_message_cost';
 let db: TestDatabase;
 let sql: Knex;
 let co: ApiCompany;
@@ -22,6 +24,7 @@ const lone = async () =>
 beforeAll(async () => {
   db = await createTestDatabase();
   sql = db.orm.em.getKnex();
+  await db.orm.getMigrator().down({ migrations: [LATER] });
   await db.orm.getMigrator().down({ migrations: [MIGRATION] });
   co = await createApiCompany(db.orm, 'fx-migrate');
   const campaign = (
@@ -54,6 +57,7 @@ describe('the currency migration over existing facts', () => {
       { day: '2026-01-07', leads: 0, conversions: 0, orders: 1, revenue: '80.0000' },
     ]);
     await db.orm.getMigrator().up({ migrations: [MIGRATION] });
+    await db.orm.getMigrator().up({ migrations: [LATER] });
     expect(await hasCurrency()).toBe(1);
     expect(await lone()).toEqual(before);
     const currencies = await sql.raw<{ rows: { currency: string }[] }>(`select distinct currency from unattributed_metrics where company_id = ?`, [co.id]);

@@ -17,9 +17,11 @@ export async function performanceOf(em: EntityManager, companyId: string, campai
   const res = await sqlOf(em).raw<{ rows: Record<string, string | null>[] }>(
     `select count(*) as n, sum(sent) as sent, sum(delivered) as delivered, sum(opens) as opens, sum(unique_opens) as "uniqueOpens", sum(clicks) as clicks,
             sum(unique_clicks) as "uniqueClicks", sum(bounces) as bounces, sum(complaints) as complaints, sum(unsubscribes) as unsubscribes, sum(leads) as leads,
-            sum(conversions) as conversions, sum(revenue)::text as revenue, sum(cost)::text as cost
+            sum(conversions) as conversions, sum(revenue)::text as revenue,
+            -- In the campaign's currency: its spend plus message cost converted (the rollups keep message cost in the company's).
+            (select c.actual_spend from campaigns c where c.id = ?)::numeric(20,4)::text as cost
        from campaign_performance_metrics where campaign_id = ? and company_id = ? and period = 'day' and user_id is null and team_id is null`,
-    [campaignId, companyId],
+    [campaignId, campaignId, companyId],
   );
   const r = res.rows[0]!;
   if (Number(r.n) === 0) return null;

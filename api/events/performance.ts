@@ -31,7 +31,9 @@ const FORGET_MS = 15_000;
 const CHANGED_SQL = `
 select m.company_id, m.campaign_id, sum(m.sent)::bigint as sent, sum(m.delivered)::bigint as delivered,
        sum(m.unique_opens)::bigint as unique_opens, sum(m.unique_clicks)::bigint as unique_clicks, sum(m.leads)::bigint as leads,
-       sum(m.conversions)::bigint as conversions, sum(m.revenue)::numeric(20,4)::text as revenue, sum(m.cost)::numeric(20,4)::text as cost
+       sum(m.conversions)::bigint as conversions, sum(m.revenue)::numeric(20,4)::text as revenue,
+       -- In the campaign's currency: its spend plus message cost converted (the rollups keep message cost in the company's).
+       (select c.actual_spend from campaigns c where c.id = m.campaign_id)::numeric(20,4)::text as cost
   from campaign_performance_metrics m
  where m.campaign_id in (select distinct x.campaign_id from campaign_performance_metrics x
                           where x.company_id = any(?::uuid[]) and x.updated_at > now() - ${WINDOW})

@@ -65,6 +65,8 @@ export const CampaignPerformanceMetricSchema = defineEntity({
     orderRevenue: p.decimal().precision(20).scale(4).defaultRaw('0'),
     revenue: p.decimal().precision(20).scale(4).defaultRaw('0'),
     cost: p.decimal().precision(20).scale(4).defaultRaw('0'),
+    /** Per-message channel cost, in the company's currency (cost is in the campaign's). */
+    messageCost: p.decimal().precision(20).scale(4).defaultRaw('0'),
     updatedAt: p.datetime().defaultRaw('now()').onCreate(() => new Date()).onUpdate(() => new Date()),
   },
 });

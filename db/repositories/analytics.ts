@@ -161,6 +161,9 @@ export interface ReadOptions {
   money?: 'company' | 'campaign';
 }
 
+/** A group whose facts all cancelled out (a conversion moved to another day, then deleted) is not shown. */
+const NON_ZERO = [...COUNTS, ...MONEY, ['messageCost', 'message_cost']].map(([, c]) => `sum(m.${c}) <> 0`).join(' or ');
+
 /**
  * Sums of every counter over the filter, one row per combination of `groupBy` (one row in all
  * when it is empty), ordered by the keys. `region` (as a dimension or a filter) reads the region
@@ -177,20 +180,33 @@ export async function readFacts(sql: Knex, filter: FactFilter, groupBy: FactDime
   const bindings: Knex.RawBinding[] = [];
   const keys = groupBy.map((d, i) => `${keyExpr(d, s)} as k${i}`);
   const where = conditions(filter, s.day, bindings, { regions: true });
-  // In the company's currency: each row times its currency's rate on its day (fx, computed once per currency and day).
-  const convert = opts.money !== 'campaign' && (await hasForeignCampaigns(sql, filter.companyId));
-  const factor = convert ? ` * ${FX_FACTOR}` : '';
-  const sums = [...COUNTS.map(([, c]) => `coalesce(sum(m.${c}), 0)::bigint as ${c}`), ...MONEY.map(([, c]) => `coalesce(sum(m.${c}${factor}), 0)::numeric(20,4)::text as ${c}`)];
-  // A group whose facts all cancelled out (a conversion moved to another day, then deleted) is not shown.
-  const nonZero = [...COUNTS, ...MONEY].map(([, c]) => `sum(m.${c}) <> 0`).join(' or ');
+  // Some campaign is in another currency: rows need their day's rate (fx, computed once per currency and day).
+  const convert = await hasForeignCampaigns(sql, filter.companyId);
+  const sums = [...COUNTS.map(([, c]) => `coalesce(sum(m.${c}), 0)::bigint as ${c}`), ...moneySums(convert ? (opts.money ?? 'company') : 'none')];
   const group = groupBy.length
-    ? ` group by ${groupBy.map((_, i) => i + 1).join(', ')} having ${nonZero} order by ${groupBy.map((_, i) => `${i + 1} nulls last`).join(', ')}`
+    ? ` group by ${groupBy.map((_, i) => i + 1).join(', ')} having ${NON_ZERO} order by ${groupBy.map((_, i) => `${i + 1} nulls last`).join(', ')}`
     : '';
   const fx = convert ? `with fx as (${fxDays(s.table, s.dayColumn)}) ` : '';
   if (convert) bindings.unshift(filter.companyId, filter.from ?? null, filter.to ?? null);
   const text = `${fx}select ${[...keys, ...sums].join(', ')} from ${s.table} m${ownerJoins(filter, groupBy)}${convert ? fxJoin(s.day) : ''} where ${where} ${s.where}${group}`;
   const res = await sql.raw<{ rows: Raw[] }>(text, bindings);
   return res.rows.map((r) => toRow(r, groupBy));
+}
+
+/**
+ * The money sums of a rollup read. A row's revenue and cost are in its campaign's currency and its
+ * message_cost (per-message channel cost) in the company's: `company` converts the first by the row's
+ * day factor and adds message cost as it is; `campaign` keeps the first and divides message cost by
+ * the factor; `none` (every campaign in the company's currency) adds them as stored. A row whose
+ * factor is unknown (no rate on its day) adds nothing to what needs converting.
+ */
+function moneySums(mode: 'company' | 'campaign' | 'none'): string[] {
+  const out = (expr: string, c: string) => `coalesce(${expr}, 0)::numeric(20,4)::text as ${c}`;
+  return MONEY.map(([, c]) => {
+    if (mode === 'none') return out(c === 'cost' ? `sum(m.cost + m.message_cost)` : `sum(m.${c})`, c);
+    if (mode === 'company') return out(c === 'cost' ? `coalesce(sum(m.cost * ${FX_FACTOR}), 0) + sum(m.message_cost)` : `sum(m.${c} * ${FX_FACTOR})`, c);
+    return out(c === 'cost' ? `sum(m.cost) + coalesce(sum(m.message_cost / ${FX_FACTOR}), 0)` : `sum(m.${c})`, c);
+  });
 }
 
 /** Money of one currency that has no rate on some of its days, in that currency, and the days it spans. */
@@ -204,7 +220,11 @@ export interface Unconverted {
   to: string;
 }
 
-/** What readFacts leaves out of the company's money for want of a rate, per currency (none: []). */
+/**
+ * What readFacts leaves out of the company's money for want of a rate, per currency (none: []).
+ * Message cost is in the company's currency and never needs a rate, so `cost` here is the
+ * campaign's own spend only.
+ */
 export async function readUnconverted(sql: Knex, filter: FactFilter): Promise<Unconverted[]> {
   checkFilter(filter);
   if (!(await hasForeignCampaigns(sql, filter.companyId))) return [];
@@ -302,9 +322,8 @@ export async function readRetailerLeaderboard(sql: Knex, filter: FactFilter, ran
   const where = conditions(filter, 'm.day', bindings, { regions: true });
   // Company currency: converted per campaign and day when some campaign is in another currency.
   const convert = await hasForeignCampaigns(sql, filter.companyId);
-  const factor = convert ? ` * ${FX_FACTOR}` : '';
-  const revenue = `coalesce(sum(m.revenue${factor}), 0)`;
-  const sums = [...COUNTS.map(([, c]) => `sum(m.${c})::bigint as ${c}`), ...MONEY.map(([, c]) => `coalesce(sum(m.${c}${factor}), 0)::numeric(20,4)::text as ${c}`)];
+  const revenue = `coalesce(sum(m.revenue${convert ? ` * ${FX_FACTOR}` : ''}), 0)`;
+  const sums = [...COUNTS.map(([, c]) => `sum(m.${c})::bigint as ${c}`), ...moneySums(convert ? 'company' : 'none')];
   const order = rankBy === 'revenue' ? `${revenue} desc` : `sum(m.unique_clicks)::numeric / nullif(sum(m.delivered), 0) desc nulls last, ${revenue} desc`;
   const res = await sql.raw<{ rows: (Raw & { contact_id: string; name: string | null; region: string })[] }>(
     `${convert ? `with fx as (${fxDays('campaign_retailer_metrics', 'day')})` : ''}
