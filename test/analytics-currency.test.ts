@@ -176,4 +176,32 @@ describe('company figures in the company currency', () => {
     expect((await admin.delete(`/api/exchange-rates/${id}`)).status).toBe(200);
     expect((await analyst.get(`/api/analytics/summary?${FEBRUARY}`)).body.kpis.revenue.value).toBe('0.00');
   });
+
+  it('every other converted view says what it left out, in the summary\'s shape', async () => {
+    // February again has no EUR rate: its 50 EUR sale is out of every figure, and listed by each view.
+    const eur50 = { currency: 'EUR', revenue: '50.00', cost: '0.00', unattributedRevenue: '0.00', budget: '0.00', from: '2026-02-20', to: '2026-02-20' };
+    const views = ['channels', 'timeseries?granularity=day', 'rankings', 'breakdowns/campaign', 'breakdowns/channel', 'breakdowns/region'];
+    for (const view of views) {
+      const res = await analyst.get(`/api/analytics/${view}${view.includes('?') ? '&' : '?'}${FEBRUARY}`);
+      expect(res.status, view).toBe(200);
+      expect(res.body.notConverted, view).toEqual([eur50]);
+    }
+    // The campaign cards also leave out the EUR campaign's budget (no rate on 28 February).
+    const cards = await analyst.get(`/api/analytics/campaigns?${FEBRUARY}`);
+    expect(cards.body.items.map((c: { code: string; revenue: string; budget: string }) => [c.code, c.revenue, c.budget])).toEqual([['FX-EUR', '0.00', '0.00']]);
+    expect(cards.body.notConverted).toEqual([{ ...eur50, budget: '5000.00' }]);
+    // A status the EUR campaign does not have: nothing of it is shown, so nothing is listed.
+    expect((await analyst.get(`/api/analytics/campaigns?${FEBRUARY}&status=sending`)).body.notConverted).toEqual([]);
+    // The retailer leaderboard reads only retailers' rows: this sale came from no retailer.
+    expect((await analyst.get(`/api/analytics/breakdowns/retailer?${FEBRUARY}`)).body.notConverted).toEqual([]);
+
+    // March: everything of the campaigns converts; the 30 GBP without a campaign is listed only by the
+    // views that show unattributed revenue (channels, time series), not by those of campaigns alone.
+    const gbp = [{ currency: 'GBP', revenue: '0.00', cost: '0.00', unattributedRevenue: '30.00', budget: '0.00', from: '2026-03-10', to: '2026-03-10' }];
+    expect((await analyst.get(`/api/analytics/channels?${MARCH}`)).body.notConverted).toEqual(gbp);
+    expect((await analyst.get(`/api/analytics/timeseries?${MARCH}&granularity=week`)).body.notConverted).toEqual(gbp);
+    for (const view of ['rankings', 'campaigns', 'breakdowns/campaign']) expect((await analyst.get(`/api/analytics/${view}?${MARCH}`)).body.notConverted, view).toEqual([]);
+    // Narrowed to the EUR campaign, no view has an unattributed line, so none lists the GBP.
+    expect((await analyst.get(`/api/analytics/channels?${MARCH}&campaign=${eur}`)).body.notConverted).toEqual([]);
+  });
 });

@@ -12,6 +12,7 @@ import { compareFractions, decimalOf, fraction, money4, moneyOut } from '../../d
 import { apportion } from '../../domain/apportion.ts';
 import type { FactRow } from '../../db/repositories/analytics.ts';
 import { fillDays } from './campaign.ts';
+import { notConvertedOf } from './currency.ts';
 import { facts, totalsOfRow, filterOf, type Scope } from './scope.ts';
 
 export const GRANULARITIES = ['day', 'week', 'month'] as const;
@@ -26,7 +27,7 @@ export type Breakdown = (typeof BREAKDOWNS)[number];
  * unattributed facts appears with zero campaign figures.
  */
 export async function timeseriesView(s: Scope, granularity: Granularity) {
-  const [facted, lone] = await Promise.all([facts(s, [granularity]), unattributedBy(s, granularity)]);
+  const [facted, lone, notConverted] = await Promise.all([facts(s, [granularity]), unattributedBy(s, granularity), notConvertedOf(s, s.range)]);
   const rows = facted.map((r) => ({ key: r.keys[granularity] ?? null, totals: totalsOfRow(r) }));
   const seen = new Set(rows.map((r) => r.key));
   for (const key of lone?.keys() ?? []) if (!seen.has(key)) rows.push({ key, totals: emptyTotals() });
@@ -41,6 +42,7 @@ export async function timeseriesView(s: Scope, granularity: Granularity) {
       metrics: metricsOf(p.totals, s.exponent),
       unattributed: lone ? lineOf((p.key ? lone.get(p.key) : undefined) ?? noUnattributed(), s.exponent) : null,
     })),
+    notConverted,
   };
 }
 
@@ -97,6 +99,9 @@ export const RETAILER_RANKINGS = ['revenue', 'clickRate'] as const;
 export async function breakdownView(s: Scope, dimension: Breakdown, rank: (typeof RETAILER_RANKINGS)[number] = 'revenue') {
   if (dimension === 'variant' && s.query.region) throw ValidationError.field('query.region', 'variants cannot be broken down by region: leave region out');
   let items: BreakdownItem[];
+  const notConverted = notConvertedOf(s, s.range, { unattributed: false, source: dimension === 'retailer' ? 'retailer' : 'facts' });
+  // Awaited at the end; a read below that throws first must not leave this one's failure unhandled.
+  void notConverted.catch(() => undefined);
   if (dimension === 'retailer') {
     const rows = await readRetailerLeaderboard(s.sql, filterOf(s), rank);
     items = rows.map((r) => ({
@@ -129,7 +134,7 @@ export async function breakdownView(s: Scope, dimension: Breakdown, rank: (typeo
       return byRevenue || b.metrics.counts.uniqueClicks - a.metrics.counts.uniqueClicks || (a.label ?? '').localeCompare(b.label ?? '');
     });
   }
-  return { range: s.range, currency: s.currency, dimension, items };
+  return { range: s.range, currency: s.currency, dimension, items, notConverted: await notConverted };
 }
 
 export async function heatmapView(s: Scope) {

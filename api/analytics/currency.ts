@@ -27,10 +27,20 @@ export interface NotConverted {
   to: string | null;
 }
 
-export async function notConvertedOf(s: Scope, range: Range, budgets: { currency: string; budget: string }[]): Promise<NotConverted[]> {
+/**
+ * What a view over `range` left out: its campaigns' money (from the rollup it reads: `retailer` for
+ * the retailer leaderboard; only `campaignIds` when given) and the unattributed revenue when the view
+ * shows it (`unattributed`). Budgets it could not convert are added by addBudgets.
+ */
+export async function notConvertedOf(
+  s: Scope,
+  range: Range | null,
+  opts: { unattributed?: boolean; source?: 'facts' | 'retailer'; campaignIds?: string[] } = {},
+): Promise<NotConverted[]> {
+  const filter = filterOf(s, range, opts.campaignIds ? { campaignIds: opts.campaignIds } : {});
   const [campaigns, lone] = await Promise.all([
-    readUnconverted(s.sql, filterOf(s, range)),
-    companyWide(s) ? readUnattributedUnconverted(s.sql, { companyId: s.companyId, from: range.from, to: range.to }) : [],
+    opts.campaignIds?.length === 0 ? [] : readUnconverted(s.sql, filter, opts.source),
+    opts.unattributed !== false && companyWide(s) ? readUnattributedUnconverted(s.sql, { companyId: s.companyId, ...(range ? { from: range.from, to: range.to } : {}) }) : [],
   ]);
   const by = new Map<string, { revenue: bigint; cost: bigint; lone: bigint; budget: bigint; from: string | null; to: string | null }>();
   const entry = (currency: string) => {
@@ -53,11 +63,25 @@ export async function notConvertedOf(s: Scope, range: Range, budgets: { currency
     e.lone += money4(r.revenue);
     span(e, r.from, r.to);
   }
-  for (const b of budgets) entry(b.currency).budget += money4(b.budget);
   return [...by.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([currency, e]) => {
       const exp = currencyExponent(currency);
       return { currency, revenue: moneyOut(e.revenue, exp), cost: moneyOut(e.cost, exp), unattributedRevenue: moneyOut(e.lone, exp), budget: moneyOut(e.budget, exp), from: e.from, to: e.to };
     });
+}
+
+/** `list` (from notConvertedOf, budgets at 0) with each currency's unconverted budget, in that currency, added. */
+export function addBudgets(list: NotConverted[], budgets: { currency: string; budget: string }[]): NotConverted[] {
+  if (budgets.length === 0) return list;
+  const units = new Map<string, bigint>();
+  for (const b of budgets) units.set(b.currency, (units.get(b.currency) ?? 0n) + money4(b.budget));
+  const out = new Map(list.map((n) => [n.currency, n]));
+  for (const [currency, budget] of units) {
+    const exp = currencyExponent(currency);
+    const zero = moneyOut(0n, exp);
+    const n = out.get(currency) ?? { currency, revenue: zero, cost: zero, unattributedRevenue: zero, budget: zero, from: null, to: null };
+    out.set(currency, { ...n, budget: moneyOut(budget, exp) });
+  }
+  return [...out.values()].sort((a, b) => a.currency.localeCompare(b.currency));
 }

@@ -142,6 +142,12 @@ export const NotConvertedSchema = z
   .object({ currency: z.string(), revenue: Amount, cost: Amount, unattributedRevenue: Amount, budget: Amount, from: z.string().nullable(), to: z.string().nullable() })
   .openapi('NotConverted');
 
+/** The same list as the summary's, on every other view whose money is converted: what that view left out. */
+const NotConvertedList = z
+  .array(NotConvertedSchema)
+  .optional()
+  .openapi({ description: "Money of the view's campaigns (and of its unattributed line, where it has one) in a currency with no exchange rate on its days, in that currency: left out of the view's figures (never taken 1:1); empty when everything converted" });
+
 export const SummarySchema = z
   .object({
     range: RangeSchema,
@@ -205,6 +211,7 @@ export const OverviewSchema = z
     page: Count,
     pageSize: Count,
     total: Count,
+    notConverted: NotConvertedList,
   })
   .openapi('CampaignOverview');
 
@@ -241,7 +248,7 @@ export const CampaignPerformanceSchema = z
   .openapi('CampaignPerformance');
 
 export const ChannelsSchema = z
-  .object({ range: RangeSchema.nullable(), currency: z.string(), items: z.array(ChannelComparisonSchema), unattributed: UnattributedLineSchema.nullable() })
+  .object({ range: RangeSchema.nullable(), currency: z.string(), items: z.array(ChannelComparisonSchema), unattributed: UnattributedLineSchema.nullable(), notConverted: NotConvertedList })
   .openapi('ChannelComparisonList');
 
 export const RankingsSchema = z
@@ -251,11 +258,12 @@ export const RankingsSchema = z
     rankings: z.object({ roi: z.array(RankingEntrySchema), conversionRate: z.array(RankingEntrySchema), costEfficiency: z.array(RankingEntrySchema) }),
     flags: z.array(z.object({ campaignId: z.string(), name: z.string(), best: z.boolean(), underperformer: z.boolean(), reasons: z.array(z.string()) })),
     recommendations: z.array(RecommendationSchema),
+    notConverted: NotConvertedList,
   })
   .openapi('CampaignRankings');
 
 export const TimeseriesSchema = z
-  .object({ range: RangeSchema.nullable(), currency: z.string(), granularity: z.enum(['day', 'week', 'month']), items: z.array(SliceSchema.extend({ unattributed: UnattributedLineSchema.nullable() })) })
+  .object({ range: RangeSchema.nullable(), currency: z.string(), granularity: z.enum(['day', 'week', 'month']), items: z.array(SliceSchema.extend({ unattributed: UnattributedLineSchema.nullable() })), notConverted: NotConvertedList })
   .openapi('AnalyticsTimeseries');
 
 export const BreakdownSchema = z
@@ -273,6 +281,7 @@ export const BreakdownSchema = z
           .openapi({ description: "Regions only: the region's cost with each campaign's cost that has no region shared out by messages sent, and the ROI on it" }),
       }),
     ),
+    notConverted: NotConvertedList,
   })
   .openapi('AnalyticsBreakdown');
 

@@ -21,7 +21,7 @@ import { compareFractions, decimalOf, fraction, meanOf, money4, moneyOut, type F
 import { previousOf } from './query.ts';
 import { campaignsIn, facts, filterOf, totalsOfRow, type CampaignMeta, type Scope } from './scope.ts';
 import { lineOf, unattributedTotal } from './unattributed.ts';
-import { notConvertedOf } from './currency.ts';
+import { addBudgets, notConvertedOf } from './currency.ts';
 import { fxFactor } from '../../db/repositories/analytics-fx.ts';
 import { currencyExponent } from '../../domain/currency.ts';
 
@@ -127,7 +127,7 @@ export async function summaryView(s: Scope) {
           }
         : null,
     // Money of the period in a currency with no rate on its days: left out of every figure above.
-    notConverted: await notConvertedOf(s, range, budgetsNow.unconverted),
+    notConverted: addBudgets(await notConvertedOf(s, range), budgetsNow.unconverted),
   };
 }
 
@@ -151,8 +151,17 @@ const figuresOf = (lines: CampaignLine[]): CampaignFigures[] => lines.map((l) =>
 export type OverviewSort = 'roi' | 'revenue' | 'name' | 'start';
 
 export async function overviewView(s: Scope, opts: { status?: string[]; sort: OverviewSort; page: number; pageSize: number }) {
-  let lines = await campaignLines(s);
-  if (opts.status?.length) lines = lines.filter((l) => opts.status!.includes(l.meta.status));
+  let [lines, notConverted] = await Promise.all([campaignLines(s), notConvertedOf(s, s.range, { unattributed: false })]);
+  if (opts.status?.length) {
+    const kept = new Set((lines = lines.filter((l) => opts.status!.includes(l.meta.status))).map((l) => l.meta.id));
+    // Left out only what the cards shown would have counted: the campaigns of the status asked for.
+    if (notConverted.length) notConverted = await notConvertedOf(s, s.range, { unattributed: false, campaignIds: [...kept] });
+  }
+  // A card's budget without a rate on the range's last day is shown as 0: listed here in its currency.
+  notConverted = addBudgets(
+    notConverted,
+    lines.filter((l) => l.meta.companyBudget === null).map((l) => ({ currency: l.meta.currency, budget: l.meta.budget })),
+  );
   // Sorting needs only ROI and revenue; the full metrics are computed for the cards shown.
   const entries = lines.map((l) => ({ l, roi: roiFraction(l.totals), revenue: money4(l.totals.revenue) }));
   type Entry = (typeof entries)[number];
@@ -210,11 +219,13 @@ export async function overviewView(s: Scope, opts: { status?: string[]; sort: Ov
     page: opts.page,
     pageSize: opts.pageSize,
     total: entries.length,
+    notConverted,
   };
 }
 
+
 export async function channelsView(s: Scope) {
-  const [rows, lines, lone] = await Promise.all([facts(s, ['channel']), campaignLines(s), unattributedTotal(s)]);
+  const [rows, lines, lone, notConverted] = await Promise.all([facts(s, ['channel']), campaignLines(s), unattributedTotal(s), notConvertedOf(s, s.range)]);
   const channels = rows.map((r) => ({ channel: r.keys.channel ?? 'unknown', totals: totalsOfRow(r) }));
   const byChannel = new Map(channels.map((c) => [c.channel, c.totals]));
   return {
@@ -227,11 +238,12 @@ export async function channelsView(s: Scope) {
     })),
     /** Revenue that came without a campaign, hence without a channel; null when a filter narrows the view. */
     unattributed: lone ? lineOf(lone, s.exponent) : null,
+    notConverted,
   };
 }
 
 export async function rankingsView(s: Scope) {
-  const [rows, lines] = await Promise.all([facts(s, ['channel']), campaignLines(s)]);
+  const [rows, lines, notConverted] = await Promise.all([facts(s, ['channel']), campaignLines(s), notConvertedOf(s, s.range, { unattributed: false })]);
   const figures = figuresOf(lines);
   const channels = compareChannels(
     rows.map((r) => ({ channel: r.keys.channel ?? 'unknown', totals: totalsOfRow(r) })),
@@ -239,5 +251,5 @@ export async function rankingsView(s: Scope) {
     s.exponent,
   );
   const { rankings, flags } = compareCampaigns(figures, s.exponent);
-  return { range: s.range, currency: s.currency, rankings, flags, recommendations: recommend(figures, channels, s.exponent) };
+  return { range: s.range, currency: s.currency, rankings, flags, recommendations: recommend(figures, channels, s.exponent), notConverted };
 }

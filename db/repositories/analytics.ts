@@ -220,15 +220,17 @@ export interface Unconverted {
   to: string;
 }
 
+const RETAILER: Source = { table: 'campaign_retailer_metrics', day: 'm.day', dayColumn: 'day', where: '' };
+
 /**
- * What readFacts leaves out of the company's money for want of a rate, per currency (none: []).
- * Message cost is in the company's currency and never needs a rate, so `cost` here is the
- * campaign's own spend only.
+ * What readFacts (or, with `source` 'retailer', readRetailerLeaderboard) leaves out of the company's
+ * money for want of a rate, per currency (none: []). Message cost is in the company's currency and
+ * never needs a rate, so `cost` here is the campaign's own spend only.
  */
-export async function readUnconverted(sql: Knex, filter: FactFilter): Promise<Unconverted[]> {
+export async function readUnconverted(sql: Knex, filter: FactFilter, source: 'facts' | 'retailer' = 'facts'): Promise<Unconverted[]> {
   checkFilter(filter);
   if (!(await hasForeignCampaigns(sql, filter.companyId))) return [];
-  const s = filter.regions ? REGION : MAIN;
+  const s = source === 'retailer' ? RETAILER : filter.regions ? REGION : MAIN;
   const bindings: Knex.RawBinding[] = [];
   const where = conditions(filter, s.day, bindings, { regions: true });
   const res = await sql.raw<{ rows: (Raw & { currency: string; first_day: string; last_day: string })[] }>(
