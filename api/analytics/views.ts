@@ -18,7 +18,8 @@ import {
   type Totals,
 } from '../../domain/metrics.ts';
 import { compareFractions, decimalOf, fraction, meanOf, money4, moneyOut, type Fraction } from '../../domain/metrics-exact.ts';
-import { previousOf } from './query.ts';
+import { previousOf, type Range } from './query.ts';
+import { campaignsWithFacts } from '../../db/repositories/analytics.ts';
 import { campaignsIn, facts, filterOf, totalsOfRow, type CampaignMeta, type Scope } from './scope.ts';
 import { lineOf, unattributedTotal } from './unattributed.ts';
 import { addBudgets, notConvertedOf } from './currency.ts';
@@ -51,24 +52,26 @@ function moneyKpi(value: string, previous: string, exponent: number): Kpi {
 
 /**
  * Σ budget of the campaigns within the filters (campaign, channel, owner, owner's team) whose schedule
- * overlaps the range, or that have figures in it (`active`: a campaign sent ahead of its schedule
- * spends in a period its dates do not cover, and its spend must not stand against no budget).
+ * overlaps the range, or that have figures in it (a campaign sent ahead of its schedule spends in a
+ * period its dates do not cover, and its spend must not stand against no budget): the second found
+ * by the same subquery as the period's per-campaign read, so both run at once.
  * A budget is in its campaign's currency: it is converted at the rate of the range's last day, and
  * one in a currency without a rate then is left out and listed (`unconverted`), never taken 1:1.
  */
-async function budgetOf(s: Scope, from: string, to: string, active: string[]): Promise<{ budget: string; unconverted: { currency: string; budget: string }[] }> {
+async function budgetOf(s: Scope, range: Range): Promise<{ budget: string; unconverted: { currency: string; budget: string }[] }> {
   const q = s.query;
   const list = (v: string[] | undefined) => (v ?? null) as never;
+  const active = campaignsWithFacts(filterOf(s, range));
   const res = await s.sql.raw<{ rows: { currency: string; budget: string; converted: string | null }[] }>(
     `select c.currency, sum(c.total_budget)::numeric(20,4)::text as budget, (sum(c.total_budget) * fx.factor)::numeric(20,4)::text as converted
        from campaigns c join companies co on co.id = c.company_id
        cross join lateral (select ${fxFactor('c.currency', '?::date', 'c.company_id', 'co.currency')} as factor) fx
        left join users u on u.id = c.created_by_id
-      where c.company_id = ? and c.deleted_at is null and ((c.start_at < (?::date + 1) and c.end_at >= ?::date) or c.id = any(?::uuid[]))
+      where c.company_id = ? and c.deleted_at is null and ((c.start_at < (?::date + 1) and c.end_at >= ?::date) or c.id in (${active.sql}))
         and (?::uuid[] is null or c.id = any(?::uuid[])) and (?::text[] is null or c.primary_channel = any(?::text[]))
         and (?::uuid[] is null or c.created_by_id = any(?::uuid[])) and (?::uuid[] is null or u.team_id = any(?::uuid[]))
       group by c.currency, fx.factor order by c.currency`,
-    [to, s.companyId, to, from, active as never, list(q.campaign), list(q.campaign), list(q.channel), list(q.channel), list(q.user), list(q.user), list(q.team), list(q.team)],
+    [range.to, s.companyId, range.to, range.from, ...active.bindings, list(q.campaign), list(q.campaign), list(q.channel), list(q.channel), list(q.user), list(q.user), list(q.team), list(q.team)],
   );
   const budget = res.rows.reduce((sum, r) => sum + (r.converted === null ? 0n : money4(r.converted)), 0n);
   const unconverted = res.rows.filter((r) => r.converted === null).map((r) => ({ currency: r.currency, budget: r.budget }));
@@ -78,15 +81,17 @@ async function budgetOf(s: Scope, from: string, to: string, active: string[]): P
 export async function summaryView(s: Scope) {
   const range = s.range!;
   const prev = previousOf(range);
-  // The totals are the sum of the per-campaign rows: one read per period, not two.
-  const [campaignsNow, campaignsBefore, loneNow, loneBefore] = await Promise.all([
+  // One round of independent reads: the totals are the sum of the per-campaign rows, and the budget
+  // finds the campaigns with figures by the same subquery instead of waiting for those rows.
+  const [campaignsNow, campaignsBefore, loneNow, loneBefore, budgetsNow, budgetsBefore, leftOut] = await Promise.all([
     facts(s, ['campaign'], filterOf(s, range)),
     facts(s, ['campaign'], filterOf(s, prev)),
     unattributedTotal(s, range),
     unattributedTotal(s, prev),
+    budgetOf(s, range),
+    budgetOf(s, prev),
+    notConvertedOf(s, range),
   ]);
-  const idsOf = (rows: typeof campaignsNow) => rows.map((r) => r.keys.campaign).filter((id): id is string => !!id);
-  const [budgetsNow, budgetsBefore] = await Promise.all([budgetOf(s, range.from, range.to, idsOf(campaignsNow)), budgetOf(s, prev.from, prev.to, idsOf(campaignsBefore))]);
   const [budgetNow, budgetBefore] = [budgetsNow.budget, budgetsBefore.budget];
   const now = sumTotals(campaignsNow.map(totalsOfRow));
   const before = sumTotals(campaignsBefore.map(totalsOfRow));
@@ -127,7 +132,7 @@ export async function summaryView(s: Scope) {
           }
         : null,
     // Money of the period in a currency with no rate on its days: left out of every figure above.
-    notConverted: addBudgets(await notConvertedOf(s, range), budgetsNow.unconverted),
+    notConverted: addBudgets(leftOut, budgetsNow.unconverted),
   };
 }
 

@@ -165,6 +165,19 @@ export interface ReadOptions {
 const NON_ZERO = [...COUNTS, ...MONEY, ['messageCost', 'message_cost']].map(([, c]) => `sum(m.${c}) <> 0`).join(' or ');
 
 /**
+ * The campaigns readFacts(filter, ['campaign']) lists, as a subquery with its bindings, for a
+ * statement that needs them without waiting for that read. Owner filters (users, teams) are left to
+ * the caller's statement, which has the campaign row.
+ */
+export function campaignsWithFacts(filter: FactFilter): { sql: string; bindings: Knex.RawBinding[] } {
+  checkFilter(filter);
+  const s = filter.regions ? REGION : MAIN;
+  const bindings: Knex.RawBinding[] = [];
+  const where = conditions({ ...filter, userIds: undefined, teamIds: undefined }, s.day, bindings, { regions: true });
+  return { sql: `select m.campaign_id from ${s.table} m where ${where} ${s.where} group by m.campaign_id having ${NON_ZERO}`, bindings };
+}
+
+/**
  * Sums of every counter over the filter, one row per combination of `groupBy` (one row in all
  * when it is empty), ordered by the keys. `region` (as a dimension or a filter) reads the region
  * rollup, which has no variant: asking for both is refused.
