@@ -1,7 +1,13 @@
 /// <reference lib="dom" />
 /**
- * `npm run bench:analytics-console [-- --events 10000000 --campaigns 1000 --runs 5 --skip-build]`
+ * `npm run bench:analytics-console [-- --events 10000000 --campaigns 1000 --runs 5 --skip-build --keep-db <dir>]`
  * (run it as `flock /tmp/herald-bench.lock npm run bench:analytics-console`: never two benchmarks at once)
+ * `--keep-db <dir>` keeps the database in `<dir>` after the run and reuses it in the next run with the
+ * same `--events` and `--campaigns` on the same day (the data ends today), instead of generating the
+ * data again (about 3.5 minutes at 10 M events); anything else found there is replaced.
+ * `--compare a=<dir>` also measures another build of the console (`npx vite build --config
+ * console/vite.config.ts --outDir <dir>`, e.g. of the commit before a change) in the same run, its
+ * runs taking turns with this checkout's: an A/B comparison on the same data, stack and browser.
  *
  * The analytics dashboard's time to interactive after sign-in (issue 9: "the dashboard of a company
  * with 1 000 campaigns and 10 M events is interactive in under 1 s after sign-in on this machine (it
@@ -41,8 +47,8 @@
  * analytics route's own chunks (static import closure of the route's chunk outside the entry, and the
  * chunks it imports lazily, i.e. ApexCharts).
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import pg from 'pg';
@@ -61,6 +67,15 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '5' },
     /** Use console/dist as it is instead of building this checkout's console first. */
     'skip-build': { type: 'boolean', default: false },
+    /** Print, for each dashboard run, what moved the Revenue card and what held the main thread (layout shifts, long tasks). */
+    trace: { type: 'boolean', default: false },
+    /**
+     * `name=dir[,name=dir…]`: other builds of the console (`vite build --outDir dir`) measured in the
+     * same run as this checkout's, the dashboard and its baseline of each in turn (an A/B comparison).
+     */
+    compare: { type: 'string' },
+    /** Keep the generated database in this folder and reuse it when it holds the same data set. */
+    'keep-db': { type: 'string' },
   },
 });
 const EVENTS = Number(values.events);
@@ -71,16 +86,99 @@ const ANALYST = 'analyst@bench.example';
 const EMPTY_ANALYST = 'analyst@bench-empty.example';
 const DAY = 86_400_000;
 const ASSETS = join(CONSOLE_DIST, 'assets');
+const TRACE = values.trace;
+const KEEP = values['keep-db'] ? resolve(values['keep-db']) : undefined;
+
+/** A console build to measure: this checkout's (`this`) or one given by --compare. */
+interface Variant {
+  name: string;
+  html: string;
+}
+
+/**
+ * This checkout's build and the --compare builds, served from console/dist: their hashed assets side
+ * by side (each build's index.html names its own), `index.html` swapped before each run (the API
+ * reads it from disk on every request). Returns the variants and a function restoring this build.
+ */
+function variantsOf(spec: string | undefined): { variants: Variant[]; use: (v: Variant) => void; restore: () => void } {
+  const index = join(CONSOLE_DIST, 'index.html');
+  const variants: Variant[] = [{ name: 'this', html: readFileSync(index, 'utf8') }];
+  const added: string[] = [];
+  for (const part of (spec ?? '').split(',').filter(Boolean)) {
+    const [name, dir] = part.split('=');
+    if (!name || !dir || !existsSync(join(dir, 'index.html'))) throw new Error(`--compare ${part}: expected name=<a console build folder with index.html>`);
+    for (const f of readdirSync(join(dir, 'assets'))) {
+      if (existsSync(join(ASSETS, f))) continue;
+      writeFileSync(join(ASSETS, f), readFileSync(join(dir, 'assets', f)));
+      added.push(f);
+    }
+    variants.push({ name, html: readFileSync(join(dir, 'index.html'), 'utf8') });
+  }
+  const use = (v: Variant) => writeFileSync(index, v.html);
+  return {
+    variants,
+    use,
+    restore: () => {
+      use(variants[0]!);
+      for (const f of added) rmSync(join(ASSETS, f), { force: true });
+    },
+  };
+}
+
+/** What a kept database holds, written once its data is complete. */
+interface KeptData {
+  events: number;
+  campaigns: number;
+  start: string;
+  companyId: string;
+  emptyId: string;
+}
+const keptFile = (dir: string) => join(dir, 'bench-analytics-console.json');
+
+/** The kept database's data set if it is the one asked for; otherwise the folder is emptied for a new one. */
+function kept(dir: string, want: Omit<KeptData, 'companyId' | 'emptyId'>): KeptData | undefined {
+  const file = keptFile(dir);
+  const found = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as KeptData) : undefined;
+  if (found && found.events === want.events && found.campaigns === want.campaigns && found.start === want.start) return found;
+  // Only ever empty a folder this script made (the stack's pg/ and data/, our note), never a stranger's.
+  const strange = existsSync(dir) ? readdirSync(dir).filter((f) => !['pg', 'data', 'bench-analytics-console.json'].includes(f)) : [];
+  if (strange.length) throw new Error(`--keep-db ${dir} holds other files (${strange.slice(0, 3).join(', ')}): give an empty or a kept folder`);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  return undefined;
+}
 
 const fmtN = (n: number) => n.toLocaleString('en');
 const kb = (n: number) => `${(n / 1024).toFixed(1)} kB`;
 const isoDay = (t: number) => new Date(t).toISOString().slice(0, 10);
 
+/** With --trace: layout shifts, long tasks and each move of the Revenue card after the sign-in click, in `__trace` (it reads the card's box every frame, so figures of a traced run are not the ones to quote). */
+const TRACE_PROBE = `w.__trace = [];
+  const rel = (t) => Math.round(t - (w.__signInAt ?? t));
+  const name = (n) => !n || !n.closest ? String(n && n.nodeName) : (n.closest('[data-widget]')?.getAttribute('data-widget') || '') + ':' + n.nodeName.toLowerCase() + (n.className && typeof n.className === 'string' ? '.' + n.className.split(' ')[0] : '');
+  try {
+    new PerformanceObserver((l) => { for (const e of l.getEntries()) if (w.__signInAt !== undefined) w.__trace.push(rel(e.startTime) + ' ms layout shift ' + e.value.toFixed(4) + ': ' + (e.sources || []).map((s) => name(s.node) + ' y ' + s.previousRect.y + '→' + s.currentRect.y + ' h ' + s.previousRect.height + '→' + s.currentRect.height).join(', ')); }).observe({ type: 'layout-shift' });
+    new PerformanceObserver((l) => { for (const e of l.getEntries()) if (w.__signInAt !== undefined) w.__trace.push(rel(e.startTime) + ' ms long task ' + Math.round(e.duration) + ' ms'); }).observe({ type: 'longtask' });
+  } catch (e) { w.__trace.push('no observer: ' + e); }
+  let lastRect = '';
+  const frame = () => {
+    if (w.__signInAt !== undefined && w.__allAt === undefined) {
+      const el = document.querySelector('[data-testid="kpi-revenue"]');
+      const r = el ? el.getBoundingClientRect() : null;
+      const text = r ? Math.round(r.x) + ',' + Math.round(r.y) + ' ' + Math.round(r.width) + '×' + Math.round(r.height) : 'absent';
+      if (text !== lastRect) w.__trace.push(rel(performance.now()) + ' ms Revenue card ' + text + ' (page ' + document.documentElement.scrollHeight + ' px tall, ' + document.documentElement.clientWidth + ' px wide)');
+      lastRect = text;
+    }
+    if (w.__allAt === undefined) requestAnimationFrame(frame);
+  };
+  requestAnimationFrame(frame);
+`;
+
 /**
  * Installed before any page script: the sign-in click's time, and when the KPI figures, the first
  * chart and every widget first show their content.
  */
-const PROBE = signInProbe(`const drawn = (id) => {
+const PROBE = signInProbe(`${values.trace ? TRACE_PROBE : ''}const drawn = (id) => {
     const el = document.querySelector('[data-widget="' + id + '"]');
     if (!el) return false;
     if (el.querySelector('svg.apexcharts-svg .apexcharts-series')) return true;
@@ -157,6 +255,11 @@ async function measure(browser: Browser, base: string, email: string, expected: 
         jsAfter: js.filter((e) => e.startTime >= (w.__signInAt ?? 0)).map((e) => e.name),
       };
     });
+    if (TRACE && expected.chart) {
+      const lines = await page.evaluate(() => (window as unknown as { __trace: string[] }).__trace);
+      say(`trace of a dashboard run (clickable at ${clickable.toFixed(0)} ms, KPIs ${(probe.kpisAt! - probe.signInAt!).toFixed(0)} ms, chart ${(probe.chartAt! - probe.signInAt!).toFixed(0)} ms):`);
+      for (const l of lines) say(`    ${l}`);
+    }
     const missing = probe.signInAt === undefined ? 'sign-in click' : probe.kpisAt === undefined ? 'KPI figures' : probe.chartAt === undefined ? 'drawn chart' : probe.allAt === undefined ? 'complete dashboard' : null;
     if (missing) throw new Error(`${email}: the page's probe saw no ${missing}`);
     if (probe.calls < 5) throw new Error(`${email}: the browser timed ${probe.calls} of the dashboard's 5 analytics calls`);
@@ -277,6 +380,7 @@ function printBundles(sample: Sample): void {
 
 let stack: ApiStack | undefined;
 let browser: Browser | undefined;
+let restoreDist = () => {};
 try {
   buildConsole(values['skip-build']);
   const hash = await hashPassword(PASSWORD);
@@ -288,10 +392,17 @@ try {
   let companyId = '';
   let emptyId = '';
   let genSeconds = 0;
+  const reuse = KEEP ? kept(KEEP, { events: EVENTS, campaigns: CAMPAIGNS, start }) : undefined;
+  if (reuse) say(`reusing the database kept in ${KEEP} (generated for ${start} – ${to})`);
   stack = await startApiStack({
     name: 'bench-analytics-console',
+    ...(KEEP ? { dir: KEEP } : {}),
     log: (l) => say(`  ${l}`),
     prepare: async (orm) => {
+      if (reuse) {
+        ({ companyId, emptyId } = reuse);
+        return;
+      }
       const db = new pg.Client({ connectionString: orm.config.get('clientUrl') });
       await db.connect();
       try {
@@ -303,6 +414,7 @@ try {
         await db.query(`insert into users (company_id, email, name, password_hash, role) values ($1, $2, 'Bench Analyst', $3, 'analyst')`, [companyId, ANALYST, hash]);
         emptyId = (await db.query(`insert into companies (name, slug, time_zone, channel_costs) values ('Bench empty', 'bench-empty', 'UTC', '{"email":"0.001"}') returning id`)).rows[0].id as string;
         await db.query(`insert into users (company_id, email, name, password_hash, role) values ($1, $2, 'Empty Analyst', $3, 'analyst')`, [emptyId, EMPTY_ANALYST, hash]);
+        if (KEEP) writeFileSync(keptFile(KEEP), JSON.stringify({ events: EVENTS, campaigns: CAMPAIGNS, start, companyId, emptyId } satisfies KeptData));
       } finally {
         await db.end();
       }
@@ -317,7 +429,11 @@ try {
   );
   const c = counted.rows[0]!;
   if (Number(c.campaigns) !== CAMPAIGNS) throw new Error(`the database holds ${c.campaigns} campaigns, expected ${CAMPAIGNS}`);
-  say(`generation: ${fmtN(Number(c.events))} events over ${fmtN(Number(c.campaigns))} campaigns in ${genSeconds.toFixed(0)} s (${fmtN(Math.round(Number(c.events) / genSeconds))} events/s with their rollups); ${fmtN(Number(c.rollups))} campaign × channel × variant × day rollup rows`);
+  say(
+    reuse
+      ? `kept data: ${fmtN(Number(c.events))} events over ${fmtN(Number(c.campaigns))} campaigns; ${fmtN(Number(c.rollups))} campaign × channel × variant × day rollup rows`
+      : `generation: ${fmtN(Number(c.events))} events over ${fmtN(Number(c.campaigns))} campaigns in ${genSeconds.toFixed(0)} s (${fmtN(Math.round(Number(c.events) / genSeconds))} events/s with their rollups); ${fmtN(Number(c.rollups))} campaign × channel × variant × day rollup rows`,
+  );
   const t0 = performance.now();
   const expected = await expectedOf(s, companyId, from, to);
   const empty = await expectedOf(s, emptyId, from, to);
@@ -327,39 +443,55 @@ try {
 
   browser = await launchChromium();
   const b = browser;
+  const { variants, use, restore } = variantsOf(values.compare);
+  restoreDist = restore;
+  let turn = 0;
+  let current = variants[0]!;
+  // With --compare, each (dashboard, baseline) pair is of one build, the builds taking turns.
   const runs = await interleaved(
     s,
-    RUNS,
-    () => measure(b, s.base, ANALYST, expected),
-    () => measure(b, s.base, EMPTY_ANALYST, empty),
+    RUNS * variants.length,
+    async () => {
+      current = variants[turn++ % variants.length]!;
+      use(current);
+      return { ...(await measure(b, s.base, ANALYST, expected)), variant: current.name };
+    },
+    async () => ({ ...(await measure(b, s.base, EMPTY_ANALYST, empty)), variant: current.name }),
   );
-  const { warm, measured: dash, baseline } = runs;
+  restore();
+  const { warm } = runs;
 
   const row = timingRow(52);
   say('');
   say(`Analytics dashboard, time after the click on "Sign in" (${RUNS} runs each, interleaved, fresh browser context each)`);
   say(`dashboard of a company with ${fmtN(Number(c.events))} events over ${fmtN(CAMPAIGNS)} campaigns, last 30 days (KPIs verified against the facts)`);
-  say(row('KPI cards show their figures', dash.map((x) => x.kpis)));
-  say(row('first chart drawn (Trends over time)', dash.map((x) => x.chart)));
-  say(row('Revenue drill-down link actionable', dash.map((x) => x.clickable)));
-  say(row('interactive (the latest of the three above)', dash.map((x) => x.interactive)));
-  say(row('all six widgets show their content', dash.map((x) => x.all)));
-  say(row('slowest of the 5 analytics calls (browser timing)', dash.map((x) => x.api)));
-  say('baseline: the same dashboard for a company with no campaign and no event');
-  say(row('KPI cards show their figures (zeros)', baseline.map((x) => x.kpis)));
-  say(row('first chart widget shows its empty state', baseline.map((x) => x.chart)));
-  say(row('Revenue drill-down link actionable', baseline.map((x) => x.clickable)));
-  say(row('interactive (the latest of the three above)', baseline.map((x) => x.interactive)));
-  say(row('all six widgets show their content', baseline.map((x) => x.all)));
-  say(row('slowest of the 5 analytics calls (browser timing)', baseline.map((x) => x.api)));
-  const ratio = median(dash.map((x) => x.interactive)) / median(baseline.map((x) => x.interactive));
-  say(`dashboard interactive / baseline interactive (medians): ${ratio.toFixed(2)}×; goal: interactive under 1 000 ms`);
+  for (const v of variants) {
+    const dash = runs.measured.filter((x) => x.variant === v.name);
+    const baseline = runs.baseline.filter((x) => x.variant === v.name);
+    if (variants.length > 1) say(`${v.name === 'this' ? "this checkout's console" : `console build "${v.name}"`}:`);
+    say(row('KPI cards show their figures', dash.map((x) => x.kpis)));
+    say(row('first chart drawn (Trends over time)', dash.map((x) => x.chart)));
+    say(row('Revenue drill-down link actionable', dash.map((x) => x.clickable)));
+    say(row('interactive (the latest of the three above)', dash.map((x) => x.interactive)));
+    say(row('all six widgets show their content', dash.map((x) => x.all)));
+    say(row('slowest of the 5 analytics calls (browser timing)', dash.map((x) => x.api)));
+    say('baseline: the same dashboard for a company with no campaign and no event');
+    say(row('KPI cards show their figures (zeros)', baseline.map((x) => x.kpis)));
+    say(row('first chart widget shows its empty state', baseline.map((x) => x.chart)));
+    say(row('Revenue drill-down link actionable', baseline.map((x) => x.clickable)));
+    say(row('interactive (the latest of the three above)', baseline.map((x) => x.interactive)));
+    say(row('all six widgets show their content', baseline.map((x) => x.all)));
+    say(row('slowest of the 5 analytics calls (browser timing)', baseline.map((x) => x.api)));
+    const ratio = median(dash.map((x) => x.interactive)) / median(baseline.map((x) => x.interactive));
+    say(`dashboard interactive / baseline interactive (medians): ${ratio.toFixed(2)}×; goal: interactive under 1 000 ms`);
+  }
   say(runs.cpu);
   printBundles(warm);
 } catch (err) {
   process.exitCode = 1;
   console.error(err);
 } finally {
+  restoreDist();
   await browser?.close().catch(() => {});
   await stack?.stop();
 }

@@ -21,6 +21,12 @@ import { workerEnv } from '../worker-heap.ts';
 export interface ApiStackOptions {
   /** Names the temporary folder. */
   name: string;
+  /**
+   * Run in this folder instead of a temporary one, and keep it after `stop`: a database left there by
+   * an earlier run is started as it is (and migrated), so a benchmark can reuse data it took minutes
+   * to generate.
+   */
+  dir?: string;
   /** Runs against the migrated database before the API starts. */
   prepare?: (orm: MikroORM) => Promise<void>;
   /** Extra environment for the API process (e.g. DATABASE_POOL_MAX). */
@@ -47,7 +53,7 @@ export interface ApiStack {
 
 export async function startApiStack(opts: ApiStackOptions): Promise<ApiStack> {
   const log = opts.log ?? (() => {});
-  const dir = mkdtempSync(join(tmpdir(), `herald-${opts.name}-`));
+  const dir = opts.dir ?? mkdtempSync(join(tmpdir(), `herald-${opts.name}-`));
   let pg: RunningPostgres | undefined;
   let temporal: RunningTemporal | undefined;
   let orm: MikroORM | undefined;
@@ -65,7 +71,7 @@ export async function startApiStack(opts: ApiStackOptions): Promise<ApiStack> {
     for (const h of helpers.reverse()) await h.stop().catch(() => {});
     await orm?.close(true).catch(() => {});
     await Promise.allSettled([temporal?.stop(), pg?.stop()]);
-    rmSync(dir, { recursive: true, force: true });
+    if (!opts.dir) rmSync(dir, { recursive: true, force: true });
   };
 
   try {
