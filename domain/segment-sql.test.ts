@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ValidationError } from './errors.ts';
-import { compileSegment, escapeLike } from './segment-sql.ts';
+import { compileSegment, escapeLike, segmentColumns } from './segment-sql.ts';
 import type { FieldCatalogue, SegmentRule } from './segment-types.ts';
 
 const TIME = `(CASE WHEN jsonb_typeof(c."attributes" -> $1::text) = 'string' AND pg_input_is_valid(c."attributes" ->> $1::text, 'timestamptz') THEN (c."attributes" ->> $1::text)::timestamptz END)`;
@@ -171,5 +171,19 @@ describe('no user value ever reaches the SQL text', () => {
     for (const key of HOSTILE) {
       expect(() => compileSegment({ field: `attributes.${key}`, op: 'exists' })).toThrow(ValidationError);
     }
+  });
+});
+
+describe('segmentColumns', () => {
+  it('names every column a rule reads, through not/any/all, so a count can pick a narrower table', () => {
+    const rule: SegmentRule = {
+      any: [
+        { all: [{ field: 'region', op: '=', value: 'East' }, { not: { field: 'attributes.tier', op: '=', value: 'gold' } }] },
+        { field: 'unsubscribed', op: '=', value: false },
+      ],
+    };
+    expect([...segmentColumns(rule)].sort()).toEqual(['attributes', 'region', 'unsubscribed_at']);
+    expect([...segmentColumns({ not: { field: 'email', op: 'contains', value: '@x' } })]).toEqual(['email']);
+    expect(() => segmentColumns({ field: 'password', op: '=', value: 'x' })).toThrow(ValidationError);
   });
 });

@@ -220,6 +220,21 @@ function render(frag: Frag, params: unknown[], options: CompileOptions): Compile
 }
 
 /**
+ * The columns a rule reads (attributes as `attributesColumn`, default `attributes`), so a caller can
+ * run it on a narrower table that has them all. Validates the tree like `compileSegment`.
+ */
+export function segmentColumns(input: SegmentRule | unknown, options: Omit<CompileOptions, 'alias' | 'firstParam' | 'placeholders'> = {}): Set<string> {
+  const out = new Set<string>();
+  const walk = (r: CheckedRule): void => {
+    if (r.kind === 'all' || r.kind === 'any') r.rules.forEach(walk);
+    else if (r.kind === 'not') walk(r.rule);
+    else out.add(r.target.kind === 'column' ? r.target.column : (options.attributesColumn ?? 'attributes'));
+  };
+  walk(parseSegment(input, options));
+  return out;
+}
+
+/**
  * `compileSegment(rule, { alias: 'c', firstParam: 3 })` → `{ sql, params }`; `params[0]` is `$3`.
  * Throws a ValidationError (`invalid_segment`) with the path of every problem if the tree is invalid.
  */

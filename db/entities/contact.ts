@@ -49,6 +49,31 @@ export const ContactSchema = defineEntity({
 });
 export type Contact = InferEntity<typeof ContactSchema>;
 
+/**
+ * What an audience count reads instead of contacts: the columns segment rules filter on besides
+ * addresses and names, about half the bytes of a contacts row. Written only by the triggers on
+ * contacts (migration 20261125033000), in the same transaction as every contacts write; never
+ * written through the ORM.
+ */
+export const ContactSegmentableSchema = defineEntity({
+  name: 'ContactSegmentable',
+  tableName: 'contacts_segmentable',
+  filters: tenantFilter,
+  properties: {
+    company: () => p.manyToOne(CompanySchema).ref().primary().deleteRule('cascade'),
+    contactId: p.uuid().primary(),
+    region: p.string().length(64).nullable(),
+    timeZone: p.string().length(64).nullable(),
+    createdAt: p.datetime(),
+    updatedAt: p.datetime(),
+    unsubscribedAt: p.datetime().nullable(),
+    bouncedAt: p.datetime().nullable(),
+    complainedAt: p.datetime().nullable(),
+    attributes: p.json<Record<string, unknown>>().default('{}'),
+  },
+});
+export type ContactSegmentable = InferEntity<typeof ContactSegmentableSchema>;
+
 export const SUPPRESSION_REASONS = ['unsubscribed', 'hard_bounce', 'complaint', 'inbound_stop', 'manual'] as const;
 
 /** Address-level do-not-contact list: survives the contact being deleted and re-imported. */

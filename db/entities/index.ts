@@ -1,6 +1,6 @@
 import { CompanySchema } from './company.ts';
 import { TeamSchema, UserSchema } from './user.ts';
-import { ContactSchema, SuppressionSchema } from './contact.ts';
+import { ContactSchema, ContactSegmentableSchema, SuppressionSchema } from './contact.ts';
 import { CampaignBudgetSchema, CampaignSchema, CampaignTemplateSchema } from './campaign.ts';
 import { CampaignBudgetAllocationSchema, CampaignCollaboratorSchema, CampaignTemplateLinkSchema } from './campaign-links.ts';
 import { CampaignSegmentSchema, SegmentSchema } from './segment.ts';
@@ -54,6 +54,7 @@ export const TENANT_ENTITIES = [
   TeamSchema,
   UserSchema,
   ContactSchema,
+  ContactSegmentableSchema,
   SuppressionSchema,
   CampaignSchema,
   CampaignTemplateSchema,
