@@ -1,6 +1,7 @@
 /**
  * sendBatch: sends one seq range of a campaign's recipients. It claims the range's pending rows in
- * chunks (one UPDATE … RETURNING each), sends every message with an idempotency key derived from
+ * chunks (e-mail: one UPDATE … RETURNING each; channels whose provider dedupes on our key: one
+ * SELECT each), sends every message with an idempotency key derived from
  * its row, writes the results back in one statement per chunk (e-mail: per group of finished
  * messages), and heartbeats how far it got, so a retry resumes there and a pause stops it after
  * the messages in hand.
@@ -217,6 +218,40 @@ export function createSendBatch(deps: SendBatchDeps) {
     return { ...base, status: 'pending', reason: null, error: last && last.kind === 'retryable' ? `${last.code}: ${last.message}`.slice(0, 500) : null };
   }
 
+  /**
+   * The claim of a channel whose provider dedupes on our key (SMS, WhatsApp, push, webhook): a read,
+   * no write. Marking the rows `sending` would only say "fate unknown after a crash", and for these
+   * channels a row still `pending` after a crash goes again under the same key all the same; the
+   * mark cost an UPDATE of every row (all its indexes and the rollup/webhook triggers' transition
+   * tables) per message. Rows withheld since the snapshot are still marked, by a second statement
+   * that runs only when there are any.
+   */
+  async function pick(input: BatchInput, from: number, to: number): Promise<Row[]> {
+    const res = await knex().raw<{ rows: (Row & { withheld: string | null })[] }>(
+      `select r.id, r.seq, r.address, r.variant, c.first_name, c.last_name, c.email, c.phone, c.attributes, case
+           when coalesce((c.consent -> r.channel::text ->> 'granted')::boolean, false) is not true then 'no_consent'
+           when c.unsubscribed_at is not null then 'unsubscribed'
+           when c.complained_at is not null then 'complained'
+           when r.channel = 'email' and c.bounced_at is not null then 'bounced'
+           when exists (select 1 from suppressions s where s.company_id = r.company_id and s.channel = r.channel::text and s.address = r.address) then 'suppressed'
+         end as withheld
+       from campaign_recipients r join contacts c on c.id = r.contact_id
+       where r.campaign_id = ? and r.seq between ? and ? and r.status in ('pending', 'sending')
+       order by r.seq`,
+      [input.campaignId, from, to],
+    ).options(named('herald_send_pick'));
+    const withheld = res.rows.filter((r) => r.withheld !== null);
+    if (withheld.length > 0) {
+      await knex().raw(
+        `update campaign_recipients r set status = 'suppressed', reason = u.reason, updated_at = now()
+         from unnest(?::bigint[], ?::text[]) as u(id, reason)
+         where r.id = u.id and r.status in ('pending', 'sending')`,
+        [withheld.map((r) => r.id), withheld.map((r) => r.withheld!)],
+      );
+    }
+    return withheld.length > 0 ? res.rows.filter((r) => r.withheld === null) : res.rows;
+  }
+
   async function claim(input: BatchInput, from: number, to: number): Promise<Row[]> {
     // Rows still `sending` in the range were claimed by an attempt that died mid-chunk: whether they
     // left is unknown, so they go again under the same idempotency key. A pending row whose contact
@@ -244,8 +279,19 @@ export function createSendBatch(deps: SendBatchDeps) {
     return res.rows.filter((r) => r.withheld === null).sort((a, b) => Number(a.seq) - Number(b.seq));
   }
 
-  async function write(outcomes: Outcome[]): Promise<void> {
+  async function write(outcomes: Outcome[], counted = false): Promise<void> {
     if (outcomes.length === 0) return;
+    if (counted) {
+      // Rows nobody claimed (pick): the attempt is counted here, for each row this batch tried.
+      await knex().raw(
+        `update campaign_recipients r set status = u.status, provider_message_id = u.pid, reason = u.reason, error = u.error,
+           attempts = r.attempts + u.tried, sent_at = case when u.status = 'sent' then now() else r.sent_at end, updated_at = now()
+         from jsonb_to_recordset(?::jsonb) as u(id bigint, status text, pid text, reason text, error text, tried int)
+         where r.id = u.id`,
+        [JSON.stringify(outcomes.map(({ seq: _seq, ...o }) => ({ ...o, tried: o.status === 'pending' && o.error === null ? 0 : 1 })))],
+      ).options(named('herald_send_write_counted'));
+      return;
+    }
     await knex().raw(
       `update campaign_recipients r set status = u.status, provider_message_id = u.pid, reason = u.reason, error = u.error,
          sent_at = case when u.status = 'sent' then now() else r.sent_at end, updated_at = now()
@@ -288,7 +334,7 @@ export function createSendBatch(deps: SendBatchDeps) {
     // results written during this chunk's sends (never more than one of each in flight). Awaited
     // later; the no-op catch only keeps a failure from counting as unhandled before that.
     const read = (from: number) => {
-      const rows = claim(input, from + 1, Math.min(input.toSeq, from + chunkSize));
+      const rows = (durable ? claim : pick)(input, from + 1, Math.min(input.toSeq, from + chunkSize));
       rows.catch(() => {});
       return rows;
     };
@@ -334,7 +380,7 @@ export function createSendBatch(deps: SendBatchDeps) {
       }
       await writing;
       const complete = !signal.aborted;
-      writing = write(outcomes.filter((o) => !written.has(o.id))).then(() => {
+      writing = write(outcomes.filter((o) => !written.has(o.id)), !durable).then(() => {
         if (complete) recorded = chunkEnd;
       });
       writing.catch(() => {});
@@ -342,8 +388,9 @@ export function createSendBatch(deps: SendBatchDeps) {
     }
     await writing;
     // A chunk claimed ahead that a pause left unsent goes back to pending as well (a claim that
-    // failed claimed nothing).
-    if (reading) await write(unsent(await reading.catch(() => []), []));
+    // failed claimed nothing; a pick marked nothing).
+    if (reading && durable) await write(unsent(await reading.catch(() => []), []));
+    else if (reading) await reading.catch(() => []);
     beat();
     if (signal.aborted) throw new CancelledFailure('batch cancelled after recording the messages in hand');
     // Rows the provider kept refusing for now stay pending; the workflow counts them towards its

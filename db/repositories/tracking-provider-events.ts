@@ -105,12 +105,13 @@ async function applyStateChanges(exec: Exec, fresh: { e: ProviderEvent; t: Targe
 
   const delivered = of('delivered');
   if (delivered.length > 0) {
-    // A message still `sending` is being written by its batch; its delivered_at is kept all the same.
+    // A message still `sending` (e-mail) or `pending` (SMS and the other channels whose batches do
+    // not mark rows before sending) is being written by its batch; its delivered_at is kept all the same.
     await exec(
       `update campaign_recipients r set status = case when r.status = 'sent' then 'delivered' else r.status end,
          delivered_at = coalesce(r.delivered_at, u.at), updated_at = now()
        from jsonb_to_recordset(?::jsonb) as u(id bigint, at timestamptz)
-       where r.id = u.id and r.status in ('sending', 'sent', 'delivered') and (r.status = 'sent' or r.delivered_at is null)`,
+       where r.id = u.id and r.status in ('pending', 'sending', 'sent', 'delivered') and (r.status = 'sent' or r.delivered_at is null)`,
       [json(delivered.map((f) => ({ id: f.t.id, at: f.e.occurredAt })))],
     );
   }
