@@ -30,14 +30,75 @@ const engine = new Liquid({
   memoryLimit: 2_000_000,
 });
 
-export type CompiledTemplate = Template[];
+/**
+ * A parsed template, and for the common shape — text with `{{ a.b.c }}` outputs and nothing else —
+ * the same template as literal text around variable paths. An SMS body or a subject is usually that
+ * shape, and substituting it costs a fraction of liquidjs's render per recipient (which was ~6 % of
+ * the worker's CPU at 10 000 SMS/s); a body with no output at all is one constant string.
+ */
+export interface CompiledTemplate {
+  liquid: Template[];
+  plain?: { text: string[]; paths: string[][] };
+}
+
+// Only spaces inside the braces and dotted identifiers: `{{- x }}`, filters, brackets and tags are
+// left to liquidjs. size/first/last are liquidjs's computed properties, so they are too.
+const PLAIN_OUTPUT = /{{ *([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*) *}}/g;
+const COMPUTED = new Set(['size', 'first', 'last']);
+
+function plainForm(source: string): CompiledTemplate['plain'] {
+  const text: string[] = [];
+  const paths: string[][] = [];
+  let at = 0;
+  for (const m of source.matchAll(PLAIN_OUTPUT)) {
+    text.push(source.slice(at, m.index));
+    paths.push(m[1]!.split('.'));
+    at = m.index + m[0].length;
+  }
+  text.push(source.slice(at));
+  if (text.some((t) => t.includes('{{') || t.includes('{%'))) return undefined;
+  if (paths.some((p) => p.some((k) => COMPUTED.has(k)))) return undefined;
+  return { text, paths };
+}
 
 export function compileTemplate(source: string): CompiledTemplate {
-  return engine.parse(source);
+  const liquid = engine.parse(source);
+  const plain = plainForm(source);
+  return plain ? { liquid, plain } : { liquid };
+}
+
+const hasOwn = Object.prototype.hasOwnProperty;
+
+/**
+ * A path's value as liquidjs would print it, or undefined when the substitution cannot say: a
+ * missing key (liquidjs's strict-variables error), a non-plain object on the way, or a value that
+ * is not a string, number, boolean or null. Then the whole template goes through liquidjs.
+ */
+function plainValue(vars: Record<string, unknown>, path: string[]): string | undefined {
+  let v: unknown = vars;
+  for (const key of path) {
+    if (v === null || typeof v !== 'object' || Array.isArray(v) || !hasOwn.call(v, key)) return undefined;
+    v = (v as Record<string, unknown>)[key];
+  }
+  if (typeof v === 'string') return v;
+  if (v === null) return '';
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  return undefined;
 }
 
 export function renderTemplate(template: CompiledTemplate, vars: Record<string, unknown>): string {
-  return engine.renderSync(template, vars) as string;
+  const plain = template.plain;
+  if (plain) {
+    let out = plain.text[0]!;
+    let i = 0;
+    for (; i < plain.paths.length; i++) {
+      const v = plainValue(vars, plain.paths[i]!);
+      if (v === undefined) break;
+      out += v + plain.text[i + 1]!;
+    }
+    if (i === plain.paths.length) return out;
+  }
+  return engine.renderSync(template.liquid, vars) as string;
 }
 
 export interface RecipientFields {
