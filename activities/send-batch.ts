@@ -66,6 +66,9 @@ interface Prepared {
   templates: Map<string, Partial<Record<'subject' | 'html' | 'text' | 'body' | 'title' | 'url' | 'payload', CompiledTemplate>> & { trackedHtml?: TrackedHtml; textSource?: string; trackedText?: CompiledTemplate }>;
   /** E-mail (List-Unsubscribe) or a template that names `unsubscribe_url`: only then is the signed token made (an HMAC per message). */
   needsUnsubscribe: boolean;
+  /** Shared by every message of the campaign (read only): `campaign.*` and the SMS sender. */
+  campaignVars: { name: string; code: string };
+  smsFrom?: { address: string };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -158,7 +161,17 @@ export function createSendBatch(deps: SendBatchDeps) {
     }
     // The click redirect goes only to links recorded for the campaign (once per variant, idempotent).
     if (row.primary_channel === 'email') await recordCampaignLinks(knex(), input.campaignId);
-    const p: Prepared = { channel: row.primary_channel, name: row.name, code: row.code, sender: row.sender ?? {}, templates, needsUnsubscribe };
+    const sender = row.sender ?? {};
+    const p: Prepared = {
+      channel: row.primary_channel,
+      name: row.name,
+      code: row.code,
+      sender,
+      templates,
+      needsUnsubscribe,
+      campaignVars: { name: row.name, code: row.code },
+      ...(sender.smsFrom ? { smsFrom: { address: sender.smsFrom } } : {}),
+    };
     prepared.set(key, p);
     if (prepared.size > 100) prepared.delete(prepared.keys().next().value!);
     return p;
@@ -170,7 +183,7 @@ export function createSendBatch(deps: SendBatchDeps) {
     const unsubscribeUrl = p.needsUnsubscribe ? `${deps.publicUrl}/t/u/${createToken(deps.trackingSecret, { kind: 'u', recipientId: id })}` : '';
     const vars = {
       contact: { ...row.attributes, first_name: row.first_name, last_name: row.last_name, email: row.email, phone: row.phone },
-      campaign: { name: p.name, code: p.code },
+      campaign: p.campaignVars,
       unsubscribe_url: unsubscribeUrl,
     };
     const r = (tpl: CompiledTemplate | undefined) => (tpl ? renderTemplate(tpl, vars) : undefined);
@@ -191,31 +204,35 @@ export function createSendBatch(deps: SendBatchDeps) {
         return { ...base, subject: r(t.title) ?? p.name, text: r(t.body) ?? '', ...(t.url ? { url: r(t.url)! } : {}) };
       case 'webhook':
         return { ...base, text: r(t.payload) ?? JSON.stringify({ campaign: p.code, recipient: id }) };
-      default:
-        return { ...base, text: r(t.body) ?? '', ...(p.sender.smsFrom ? { from: { address: p.sender.smsFrom } } : {}) };
+      default: {
+        const m: OutboundMessage = { channel: p.channel, idempotencyKey: base.idempotencyKey, to: base.to, text: r(t.body) ?? '' };
+        if (p.smsFrom) m.from = p.smsFrom;
+        return m;
+      }
     }
   }
 
   async function sendOne(adapter: ChannelAdapter, p: Prepared, input: BatchInput, row: Row, signal: AbortSignal): Promise<Outcome> {
-    const base = { id: Number(row.id), seq: Number(row.seq), pid: null, reason: null, error: null };
+    const id = Number(row.id);
+    const seq = Number(row.seq);
     let message: OutboundMessage;
     try {
       message = buildMessage(p, input, row);
     } catch (err) {
       // A template that cannot render for this recipient fails the recipient, not the batch.
-      return { ...base, status: 'failed', reason: 'render_error', error: (err as Error).message.slice(0, 500) };
+      return { id, seq, status: 'failed', pid: null, reason: 'render_error', error: (err as Error).message.slice(0, 500) };
     }
     let last: SendResult | undefined;
     const limiter = limiterFor(p.channel);
     for (let attempt = 1; attempt <= messageAttempts; attempt++) {
       if (limiter !== UNLIMITED) await limiter.take();
       last = await adapter.send(message);
-      if (last.kind === 'accepted') return { ...base, status: 'sent', pid: last.providerId };
-      if (last.kind === 'permanent') return { ...base, status: 'failed', reason: last.code.slice(0, 64), error: last.message.slice(0, 500) };
+      if (last.kind === 'accepted') return { id, seq, status: 'sent', pid: last.providerId, reason: null, error: null };
+      if (last.kind === 'permanent') return { id, seq, status: 'failed', pid: null, reason: last.code.slice(0, 64), error: last.message.slice(0, 500) };
       if (attempt < messageAttempts && !signal.aborted) await sleep(Math.min(last.retryAfterMs ?? 250 * 2 ** attempt, 10_000));
     }
     // Still refused for now: leave it pending; the activity's retry (with backoff) takes it again.
-    return { ...base, status: 'pending', reason: null, error: last && last.kind === 'retryable' ? `${last.code}: ${last.message}`.slice(0, 500) : null };
+    return { id, seq, status: 'pending', pid: null, reason: null, error: last && last.kind === 'retryable' ? `${last.code}: ${last.message}`.slice(0, 500) : null };
   }
 
   /**
@@ -285,10 +302,12 @@ export function createSendBatch(deps: SendBatchDeps) {
       // Rows nobody claimed (pick): the attempt is counted here, for each row this batch tried.
       await knex().raw(
         `update campaign_recipients r set status = u.status, provider_message_id = u.pid, reason = u.reason, error = u.error,
-           attempts = r.attempts + u.tried, sent_at = case when u.status = 'sent' then now() else r.sent_at end, updated_at = now()
-         from jsonb_to_recordset(?::jsonb) as u(id bigint, status text, pid text, reason text, error text, tried int)
+           attempts = r.attempts + case when u.status = 'pending' and u.error is null then 0 else 1 end,
+           sent_at = case when u.status = 'sent' then now() else r.sent_at end, updated_at = now()
+         from jsonb_to_recordset(?::jsonb) as u(id bigint, status text, pid text, reason text, error text)
          where r.id = u.id`,
-        [JSON.stringify(outcomes.map(({ seq: _seq, ...o }) => ({ ...o, tried: o.status === 'pending' && o.error === null ? 0 : 1 })))],
+        // An outcome's `seq` is in the JSON too; jsonb_to_recordset ignores keys it does not name.
+        [JSON.stringify(outcomes)],
       ).options(named('herald_send_write_counted'));
       return;
     }
@@ -297,7 +316,7 @@ export function createSendBatch(deps: SendBatchDeps) {
          sent_at = case when u.status = 'sent' then now() else r.sent_at end, updated_at = now()
        from jsonb_to_recordset(?::jsonb) as u(id bigint, status text, pid text, reason text, error text)
        where r.id = u.id`,
-      [JSON.stringify(outcomes.map(({ seq: _seq, ...o }) => o))],
+      [JSON.stringify(outcomes)],
     ).options(named('herald_send_write'));
   }
 
