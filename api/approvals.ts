@@ -2,7 +2,7 @@
 import { createRoute } from '@hono/zod-openapi';
 import { sqlOf } from '../db/sql.ts';
 import { iso } from './query-values.ts';
-import { prepared } from '../db/prepared.ts';
+import { readRows } from './read-sql.ts';
 import { money } from './campaigns/store.ts';
 import { describeRecurrence, type Recurrence } from '../domain/campaign-recurrence.ts';
 import { errors, json, PageQuery, pageOf, router, secured, z } from './openapi.ts';
@@ -70,10 +70,10 @@ export function approvalRoutes() {
     const caller = c.get('caller');
     const { page, pageSize } = c.req.valid('query');
     // The page is chosen first, so the audit-log look-ups run for its rows only, not the whole queue.
-    const sql = sqlOf(c.get('em'));
+    const em = c.get('em');
     const where = `c.company_id = ? and c.deleted_at is null and c.status = 'pending_approval' and c.created_by_id <> ?`;
-    const res = await prepared<{ rows: Row[] }>(
-      sql,
+    const rows = await readRows<Row>(
+      em,
       `with page as (
          select c.id, c.company_id, c.code, c.name, c.primary_channel, c.total_budget, c.currency, c.target_audience_size, c.start_at, c.created_by_id, c.updated_at,
                 c.recurrence, count(*) over () as total
@@ -93,13 +93,13 @@ export function approvalRoutes() {
       [caller.companyId, caller.userId, pageSize, (page - 1) * pageSize],
     );
     // A page past the end has no row to carry the total.
-    let total = Number(res.rows[0]?.total ?? 0);
-    if (res.rows.length === 0 && page > 1) {
-      total = Number((await sql.raw<{ rows: { n: string }[] }>(`select count(*) as n from campaigns c where ${where}`, [caller.companyId, caller.userId])).rows[0]!.n);
+    let total = Number(rows[0]?.total ?? 0);
+    if (rows.length === 0 && page > 1) {
+      total = Number((await sqlOf(em).raw<{ rows: { n: string }[] }>(`select count(*) as n from campaigns c where ${where}`, [caller.companyId, caller.userId])).rows[0]!.n);
     }
     return c.json(
       {
-        items: res.rows.map((r) => ({
+        items: rows.map((r) => ({
           campaignId: r.id,
           code: r.code,
           name: r.name,

@@ -7,7 +7,7 @@ import { normalizeAmount } from '../../domain/money.ts';
 import type { CompanyCampaignPolicy } from '../../domain/campaign-rules.ts';
 import { sqlOf } from '../../db/sql.ts';
 import { containsPattern, iso } from '../query-values.ts';
-import { prepared } from '../../db/prepared.ts';
+import { readRows } from '../read-sql.ts';
 import { campaignState } from '../campaign-lifecycle.ts';
 import type { CampaignDto } from './schemas.ts';
 import type { z } from '../openapi-zod.ts';
@@ -110,21 +110,20 @@ export async function listCampaigns(em: EntityManager, companyId: string, q: z.i
     const like = containsPattern(q.q);
     params.push(like, like, like);
   }
-  const sql = sqlOf(em);
   const whereSql = where.join(' and ');
   // The page and the total in one statement (one round trip, one plan); only a page past the end,
   // which has no row to carry the total, needs the count on its own.
-  const rows = await prepared<{ rows: (SummaryRow & { total: string })[] }>(
-    sql,
+  const rows = await readRows<SummaryRow & { total: string }>(
+    em,
     `select ${SUMMARY_COLUMNS}, count(*) over () as total from campaigns c left join users cu on cu.id = c.created_by_id
       where ${whereSql} order by ${SORT_SQL[q.sort]} ${q.order === 'asc' ? 'asc' : 'desc'} nulls last, c.id limit ? offset ?`,
     [...params, q.pageSize, (q.page - 1) * q.pageSize],
   );
-  let total = Number(rows.rows[0]?.total ?? 0);
-  if (rows.rows.length === 0 && q.page > 1) {
-    total = Number((await sql.raw<{ rows: { n: string }[] }>(`select count(*) as n from campaigns c where ${whereSql}`, params)).rows[0]!.n);
+  let total = Number(rows[0]?.total ?? 0);
+  if (rows.length === 0 && q.page > 1) {
+    total = Number((await sqlOf(em).raw<{ rows: { n: string }[] }>(`select count(*) as n from campaigns c where ${whereSql}`, params)).rows[0]!.n);
   }
-  return { items: rows.rows.map(toSummary), page: q.page, pageSize: q.pageSize, total };
+  return { items: rows.map(toSummary), page: q.page, pageSize: q.pageSize, total };
 }
 
 interface DetailRow extends SummaryRow {
@@ -155,8 +154,8 @@ interface DetailRow extends SummaryRow {
 
 /** The stored campaign (no live state); 404 for another company's or a deleted campaign. */
 export async function loadCampaign(em: EntityManager, companyId: string, id: string): Promise<CampaignDto> {
-  const res = await prepared<{ rows: DetailRow[] }>(
-    sqlOf(em),
+  const rows = await readRows<DetailRow>(
+    em,
     `select ${SUMMARY_COLUMNS}, c.description, c.channels, c.expected_conversion_rate::text as expected_conversion_rate, c.target_roi::text as target_roi,
             c.target_leads, c.target_conversions, c.content, c.sender, c.variants, c.version, c.workflow_id,
             au.id as approver_id, au.name as approver_name, c.approved_at,
@@ -173,7 +172,7 @@ export async function loadCampaign(em: EntityManager, companyId: string, id: str
       where c.id = ? and c.company_id = ? and c.deleted_at is null`,
     [id, companyId],
   );
-  const r = res.rows[0];
+  const r = rows[0];
   if (!r) throw new NotFoundError('campaign', id);
   return {
     ...toSummary(r),
