@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { sign } from 'hono/jwt';
 import { createApp } from '../api/app.ts';
 import type { AppDeps } from '../api/deps.ts';
@@ -72,6 +72,25 @@ describe('API auth', () => {
     expect(await code(await sign({ ...claims, iss: 'elsewhere' }, t.deps.config.jwtSecret, 'HS256'))).toBe('token_invalid');
     expect(await code(await sign({ ...claims, nbf: now + 600 }, t.deps.config.jwtSecret, 'HS256'))).toBe('token_invalid');
     expect(await code(await sign({ ...claims, exp: now - 1 }, t.deps.config.jwtSecret, 'HS256'))).toBe('token_expired');
+  });
+
+  it('a token that worked is refused once it expires (its checked signature is remembered, its expiry is not)', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const token = await sign({ sub: acme.users.admin.id, cid: acme.id, role: 'admin', sev: 0, iss: 'herald', iat: now, exp: now + 60 }, t.deps.config.jwtSecret, 'HS256');
+    expect((await as(app, token).get('/api/me')).status).toBe(200);
+    expect((await as(app, token).get('/api/me')).status).toBe(200);
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime((now + 61) * 1000);
+      const res = await as(app, token).get('/api/me');
+      expect(res.status).toBe(401);
+      expect(res.body.error.code).toBe('token_expired');
+    } finally {
+      vi.useRealTimers();
+    }
+    // The same payload under another signature is still refused after the good one was remembered.
+    const [h, p] = token.split('.');
+    expect((await as(app, `${h}.${p}.${Buffer.alloc(32).toString('base64url')}`).get('/api/me')).body.error?.code).toBe('token_invalid');
   });
 
   it('a role change ends the sessions held in every replica’s user cache, not only this one’s', async () => {
