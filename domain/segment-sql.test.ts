@@ -58,11 +58,17 @@ describe('compileSegment', () => {
     ['attribute exists', { field: 'attributes.tier', op: 'exists' }, `c."attributes" ? $1::text`, ['tier']],
     ['attribute not exists', { field: 'attributes.tier', op: 'exists', value: false }, `(c."attributes" ? $1::text) IS NOT TRUE`, ['tier']],
     ['attribute number between', { field: 'attributes.lifting_mt', op: 'between', value: [50, 100] }, `c."attributes" @@ $1::jsonpath`, ['strict ($."lifting_mt" >= 50 && $."lifting_mt" <= 100)']],
+    [
+      'attribute date between (inclusive, the attribute read once)',
+      { field: 'attributes.last_purchase_at', op: 'between', value: ['2025-01-01', '2025-01-31'] },
+      `tstzrange($2::timestamptz, $3::timestamptz, '[]') @> ${TIME}`,
+      ['last_purchase_at', '2025-01-01T00:00:00.000Z', '2025-01-31T00:00:00.000Z'],
+    ],
     ['attribute date before', { field: 'attributes.last_purchase_at', op: 'before', value: '2025-01-01' }, `${TIME} < $2::timestamptz`, ['last_purchase_at', '2025-01-01T00:00:00.000Z']],
     [
       'attribute within_last',
       { field: 'attributes.last_purchase_at', op: 'within_last', value: 90 },
-      `${TIME} BETWEEN (SELECT now() - make_interval(days => $2::int)) AND (SELECT now())`,
+      `(SELECT tstzrange(now() - make_interval(days => $2::int), now(), '[]')) @> ${TIME}`,
       ['last_purchase_at', 90],
     ],
     ['attribute starts_with', { field: 'attributes.city', op: 'starts_with', value: 'New' }, `${TEXT} ILIKE $2`, ['city', 'New%']],

@@ -188,16 +188,23 @@ function attributeCondition(b: Builder, c: CheckedCondition, key: string): Frag 
       return q`${asText()} ILIKE ${p(`${escapeLike(String(c.value))}%`)}`;
     case 'exists':
       return c.value ? q`${attrs} ? ${k()}::text` : negate(q`${attrs} ? ${k()}::text`);
-    case 'between':
-      return c.type === 'number'
-        ? numberPath(`(${keyPath} >= ${num(low)} && ${keyPath} <= ${num(high)})`)
-        : q`${asTime()} BETWEEN ${p(low)}::timestamptz AND ${p(high)}::timestamptz`;
+    // A date attribute is compared with both bounds as containment in an inclusive range, not with
+    // BETWEEN: PostgreSQL expands `x BETWEEN a AND b` into `x >= a AND x <= b` and so reads, checks
+    // and parses the attribute twice per contact. The bounds are ordered (validated; now() - N days
+    // < now()), so the range is valid and `@>` matches exactly what BETWEEN did, NULL included.
+    case 'between': {
+      if (c.type === 'number') return numberPath(`(${keyPath} >= ${num(low)} && ${keyPath} <= ${num(high)})`);
+      const time = asTime();
+      return q`tstzrange(${p(low)}::timestamptz, ${p(high)}::timestamptz, '[]') @> ${time}`;
+    }
     case 'before':
       return q`${asTime()} < ${p(c.value)}::timestamptz`;
     case 'after':
       return q`${asTime()} > ${p(c.value)}::timestamptz`;
-    case 'within_last':
-      return q`${asTime()} BETWEEN (SELECT now() - make_interval(days => ${p(c.value)}::int)) AND (SELECT now())`;
+    case 'within_last': {
+      const time = asTime();
+      return q`(SELECT tstzrange(now() - make_interval(days => ${p(c.value)}::int), now(), '[]')) @> ${time}`;
+    }
   }
 }
 

@@ -1,5 +1,5 @@
 /**
- * Audience counts read `contacts_segmentable`, the narrow copy of contacts kept by triggers. These
+ * Audience counts of rules on attributes read `contacts_segmentable`, the narrow copy of contacts kept by triggers. These
  * tests change contacts the ways Herald does — the API's create, edit (attributes merged, one
  * removed), delete and CSV import, and the send path's unsubscribe marker (an SQL update) — and
  * check after each that the count the rule builder shows moves by exactly what changed and equals
@@ -42,7 +42,8 @@ const RULES = {
   gold: { field: 'attributes.tier', op: '=', value: 'gold' },
   bigSpenders: { field: 'attributes.spend', op: '>=', value: 100 },
   recentBuyers: { field: 'attributes.last_purchase_at', op: 'within_last', value: 7 },
-  unsubscribed: { field: 'unsubscribed', op: '=', value: true },
+  // With an attribute, so the count reads the narrow table (rules on columns alone read contacts).
+  unsubscribed: { all: [{ field: 'unsubscribed', op: '=', value: true }, { field: 'attributes.tier', op: 'exists' }] },
   notGoldEast: { not: { all: [{ field: 'region', op: '=', value: 'East' }, { field: 'attributes.tier', op: '=', value: 'gold' }] } },
 } satisfies Record<string, SegmentRule | null>;
 type Name = keyof typeof RULES;
@@ -134,6 +135,23 @@ describe('the narrow table behind audience counts', () => {
     await sql(`delete from contacts where company_id = ? and region = 'East'`, [acme.id]);
     expect((await counts()).east).toBe(0);
     expect(await rivalCount()).toBe(12);
+    expect(await mirrorDifferences()).toBe(0);
+  });
+
+  it('counts a date attribute between two instants inclusively, and nothing that is not a valid date', async () => {
+    const seen = ['2026-03-01T00:00:00Z', '2026-03-31T00:00:00Z', '2026-03-15T10:00:00+02:00', '2026-03-31T00:00:00.001Z', 'not a date', 20260315, null];
+    await sql(
+      `insert into contacts (company_id, email, attributes)
+       select ?, 'seen' || i || '@seg-acme.example', case when v is null then '{}'::jsonb else jsonb_build_object('seen_at', v) end
+         from jsonb_array_elements(?::jsonb) with ordinality as t(v, i)`,
+      [acme.id, JSON.stringify(seen)],
+    );
+    const rule: SegmentRule = { field: 'attributes.seen_at', op: 'between', value: ['2026-03-01T00:00:00Z', '2026-03-31T00:00:00Z'] };
+    const preview = async (r: SegmentRule) => (await api().post('/api/segments/preview', { rules: r, sampleSize: 1 })).body.count as number;
+    // Both bounds and the instant inside; not 1 ms after the end, the text, the number or the missing key.
+    expect(await preview(rule)).toBe(3);
+    const everyone = await preview(null as unknown as SegmentRule);
+    expect(await preview({ not: rule })).toBe(everyone - 3);
     expect(await mirrorDifferences()).toBe(0);
   });
 });
