@@ -108,6 +108,46 @@ describe.skipIf(skip)(`console analytics in Chromium${skipNote}`, () => {
     await expect.poll(() => widgetOrder(page)).toEqual(arranged);
   });
 
+  it('the dashboard holds still while its charts draw: from the first KPI figure on, the Revenue card and every chart widget keep their place and size', async () => {
+    // The manager has the default layout (the analyst rearranges hers above): KPI cards on top.
+    const page = await openAs('manager', '/analytics');
+    await kpi(page, 'revenue').waitFor();
+    // Every frame from the one where the Revenue figure first shows until both charts with data are
+    // drawn (and a few frames more, for anything a chart resizes after drawing): where each box is.
+    // (Plain text, not a function: what the test runner's transform adds to functions is not in the page.)
+    await page.context().addInitScript(`(() => {
+      window.__frames = [];
+      const box = (sel) => {
+        const r = document.querySelector(sel)?.getBoundingClientRect();
+        return r ? [r.x, r.y, r.width, r.height].map(Math.round).join(',') : 'absent';
+      };
+      const drawn = () => ['trends', 'channels'].filter((id) => document.querySelector('[data-widget="' + id + '"] svg.apexcharts-svg .apexcharts-series'));
+      let after = 0;
+      const tick = () => {
+        if ((document.querySelector('[data-testid="kpi-revenue"] [data-testid="kpi-value"]')?.textContent ?? '').trim()) {
+          const frame = { revenue: box('[data-testid="kpi-revenue"]'), trends: box('[data-widget="trends"]'), channels: box('[data-widget="channels"]'), heatmap: box('[data-widget="heatmap"]'), drawn: drawn() };
+          window.__frames.push(frame);
+          if (frame.drawn.length === 2 && ++after > 10) {
+            window.__still = true;
+            return;
+          }
+        }
+        requestAnimationFrame(tick);
+      };
+      requestAnimationFrame(tick);
+    })();`);
+    await page.reload();
+    await page.waitForFunction(() => (window as unknown as { __still?: boolean }).__still === true);
+    const frames = await page.evaluate(() => (window as unknown as { __frames: { revenue: string; trends: string; channels: string; heatmap: string; drawn: string[] }[] }).__frames);
+    // The figures were on screen before any chart was drawn, so the frames cover the charts' drawing.
+    expect(frames[0]!.drawn).toEqual([]);
+    expect(await kpi(page, 'revenue').innerText()).toBe('$18,200.00');
+    for (const key of ['revenue', 'trends', 'channels', 'heatmap'] as const) {
+      const moved = frames.map((f, i) => `${i}: ${f[key]}`).filter((_, i) => frames[i]![key] !== frames[0]![key]);
+      expect({ [key]: frames[0]![key], moved }).toEqual({ [key]: frames[0]![key], moved: [] });
+    }
+  });
+
   it("drills from revenue to a campaign to its conversions, with seed 003's figures exactly", async () => {
     const page = await openAs('analyst', '/analytics?preset=30d&channel=sms');
     await kpi(page, 'revenue').waitFor();

@@ -4,6 +4,7 @@
  * 0 % or NaN).
  */
 import { describe, expect, it, vi } from 'vitest';
+import { defineComponent, h, type Component } from 'vue';
 import { mount, RouterLinkStub } from '@vue/test-utils';
 import { createVuetify } from 'vuetify';
 import { ChartStub, metrics } from './test-helpers.ts';
@@ -12,6 +13,7 @@ import ChannelChart from './ChannelChart.vue';
 import FunnelChart from './FunnelChart.vue';
 import RoiChart from './RoiChart.vue';
 import HeatmapChart from './HeatmapChart.vue';
+import { provideStillCharts } from './chart-theme.ts';
 import type { Channels, Funnel, Performance } from './types.ts';
 
 vi.mock('./ApexChart.ts', async () => ({ ApexChart: (await import('./test-helpers.ts')).ChartStub }));
@@ -186,5 +188,47 @@ describe('HeatmapChart', () => {
   it('has nothing to draw without opens or clicks', () => {
     const w = mount(HeatmapChart, { props: { heatmap: { range: null, timeZone: 'UTC', cells: [] } }, global: { stubs } });
     expect(w.get('[data-testid="chart-empty"]').text()).toBe('No opens or clicks in this period.');
+  });
+});
+
+describe('the dashboard charts hold their place', () => {
+  const trend = [{ key: '2026-01-05', metrics: metrics({ leads: 5 }) }];
+  const channels = {
+    range: null,
+    currency: 'USD',
+    items: [{ channel: 'email', trackedOnly: false, campaigns: 1, leads: 5, conversions: 1, revenue: '10.00', cost: '1.00', roiPercent: 900, averageRoiPercent: 900, costPerLead: '0.20', costPerConversion: '1.00', metrics: metrics() }],
+  } as Channels;
+  const heatmap = { range: null, timeZone: 'UTC', cells: [{ weekday: 1, hour: 9, opens: 3, clicks: 1 }] };
+  const cases: [string, Component, Record<string, unknown>, Record<string, unknown>][] = [
+    ['TrendChart', TrendChart, { items: null }, { items: trend }],
+    ['ChannelChart', ChannelChart, { channels: null, linkQuery: {} }, { channels, linkQuery: {} }],
+    ['HeatmapChart', HeatmapChart, { heatmap: null }, { heatmap }],
+  ];
+
+  it.each(cases)('%s keeps the drawing\'s height while its figures load, and its chart area keeps it until the chart draws', async (_, widget, loading, loaded) => {
+    const w = mount(widget, { props: loading, global: { stubs } });
+    expect(w.get('[data-testid="chart-empty"]').text()).toBe('Loading…');
+    const reserved = w.get('[data-testid="chart-empty"]').attributes('style');
+    await w.setProps(loaded);
+    const height = Number(w.getComponent(ChartStub).props('height'));
+    expect(height).toBeGreaterThan(200);
+    expect(reserved).toBe(`min-height: ${height}px;`);
+    expect(w.get('[data-testid="chart-area"]').attributes('style')).toBe(`min-height: ${height}px;`);
+  });
+
+  it('a period with nothing to draw says so in a line, not in a chart-sized blank', () => {
+    const w = mount(TrendChart, { props: { items: [{ key: '2026-01-05', metrics: metrics() }] }, global: { stubs } });
+    expect(w.get('[data-testid="chart-empty"]').attributes('style')).toBeUndefined();
+  });
+
+  it('charts under a page that asks for still charts (the dashboard) draw without animation; elsewhere they animate', () => {
+    const Still = defineComponent({
+      setup() {
+        provideStillCharts();
+        return () => h(TrendChart, { items: trend });
+      },
+    });
+    expect(chartProps(mount(Still, { global: { stubs } })).options.chart.animations.enabled).toBe(false);
+    expect(chartProps(mount(TrendChart, { props: { items: trend }, global: { stubs } })).options.chart.animations.enabled).toBe(true);
   });
 });
