@@ -25,8 +25,8 @@ import { Migration20261124233000_campaign_funnels_view } from './Migration202611
 import { Migration20261124233314_unattributed_rollup } from './Migration20261124233314_unattributed_rollup.ts';
 import { Migration20261125000009_currency_conversion } from './Migration20261125000009_currency_conversion.ts';
 import { Migration20261125030000_campaign_final_counts } from './Migration20261125030000_campaign_final_counts.ts';
-import { Migration20261125033000_contacts_segmentable } from './Migration20261125033000_contacts_segmentable.ts';
 import { Migration20261125031000_message_cost } from './Migration20261125031000_message_cost.ts';
+import { Migration20261125033000_contacts_segmentable } from './Migration20261125033000_contacts_segmentable.ts';
 
 export const MIGRATIONS = [
   { name: 'Migration20261124111508_initial', class: Migration20261124111508_initial },
@@ -51,6 +51,6 @@ export const MIGRATIONS = [
   { name: 'Migration20261124233314_unattributed_rollup', class: Migration20261124233314_unattributed_rollup },
   { name: 'Migration20261125000009_currency_conversion', class: Migration20261125000009_currency_conversion },
   { name: 'Migration20261125030000_campaign_final_counts', class: Migration20261125030000_campaign_final_counts },
-  { name: 'Migration20261125033000_contacts_segmentable', class: Migration20261125033000_contacts_segmentable },
   { name: 'Migration20261125031000_message_cost', class: Migration20261125031000_message_cost },
+  { name: 'Migration20261125033000_contacts_segmentable', class: Migration20261125033000_contacts_segmentable },
 ];
