@@ -112,6 +112,17 @@ function groupCommitter<T>(flush: (group: T[]) => Promise<void>): (item: T) => P
     });
 }
 
+/**
+ * Why a pending row is no longer sent (the CASE arms of `withheld`, over recipient `r` and contact
+ * `c`): consent withdrawn, unsubscribed, complained, hard-bounced (e-mail) or suppressed since the
+ * snapshot. One text for the claim and the pick, so the two can never disagree on who is withheld.
+ */
+const WITHHELD = `when coalesce((c.consent -> r.channel::text ->> 'granted')::boolean, false) is not true then 'no_consent'
+           when c.unsubscribed_at is not null then 'unsubscribed'
+           when c.complained_at is not null then 'complained'
+           when r.channel = 'email' and c.bounced_at is not null then 'bounced'
+           when exists (select 1 from suppressions s where s.company_id = r.company_id and s.channel = r.channel::text and s.address = r.address) then 'suppressed'`;
+
 export function createSendBatch(deps: SendBatchDeps) {
   const messageAttempts = deps.messageAttempts ?? 3;
   const prepared = new Map<string, Prepared>();
@@ -245,11 +256,7 @@ export function createSendBatch(deps: SendBatchDeps) {
   async function pick(input: BatchInput, from: number, to: number): Promise<Row[]> {
     const res = await knex().raw<{ rows: (Row & { withheld: string | null })[] }>(
       `select r.id, r.seq, r.address, r.variant, c.first_name, c.last_name, c.email, c.phone, c.attributes, case
-           when coalesce((c.consent -> r.channel::text ->> 'granted')::boolean, false) is not true then 'no_consent'
-           when c.unsubscribed_at is not null then 'unsubscribed'
-           when c.complained_at is not null then 'complained'
-           when r.channel = 'email' and c.bounced_at is not null then 'bounced'
-           when exists (select 1 from suppressions s where s.company_id = r.company_id and s.channel = r.channel::text and s.address = r.address) then 'suppressed'
+           ${WITHHELD}
          end as withheld
        from campaign_recipients r join contacts c on c.id = r.contact_id
        where r.campaign_id = ? and r.seq between ? and ? and r.status in ('pending', 'sending')
@@ -277,11 +284,7 @@ export function createSendBatch(deps: SendBatchDeps) {
       `with cand as (
          select r.id, case
              when r.status = 'sending' then null
-             when coalesce((c.consent -> r.channel::text ->> 'granted')::boolean, false) is not true then 'no_consent'
-             when c.unsubscribed_at is not null then 'unsubscribed'
-             when c.complained_at is not null then 'complained'
-             when r.channel = 'email' and c.bounced_at is not null then 'bounced'
-             when exists (select 1 from suppressions s where s.company_id = r.company_id and s.channel = r.channel::text and s.address = r.address) then 'suppressed'
+             ${WITHHELD}
            end as withheld
          from campaign_recipients r join contacts c on c.id = r.contact_id
          where r.campaign_id = ? and r.seq between ? and ? and r.status in ('pending', 'sending'))
