@@ -462,6 +462,15 @@ try {
   const { warm } = runs;
 
   const row = timingRow(52);
+  /** One line per moment measured, min and median over the runs given. */
+  const printTimes = (xs: typeof runs.measured, kpis: string, chart: string) => {
+    say(row(kpis, xs.map((x) => x.kpis)));
+    say(row(chart, xs.map((x) => x.chart)));
+    say(row('Revenue drill-down link actionable', xs.map((x) => x.clickable)));
+    say(row('interactive (the latest of the three above)', xs.map((x) => x.interactive)));
+    say(row('all six widgets show their content', xs.map((x) => x.all)));
+    say(row('slowest of the 5 analytics calls (browser timing)', xs.map((x) => x.api)));
+  };
   say('');
   say(`Analytics dashboard, time after the click on "Sign in" (${RUNS} runs each, interleaved, fresh browser context each)`);
   say(`dashboard of a company with ${fmtN(Number(c.events))} events over ${fmtN(CAMPAIGNS)} campaigns, last 30 days (KPIs verified against the facts)`);
@@ -469,19 +478,9 @@ try {
     const dash = runs.measured.filter((x) => x.variant === v.name);
     const baseline = runs.baseline.filter((x) => x.variant === v.name);
     if (variants.length > 1) say(`${v.name === 'this' ? "this checkout's console" : `console build "${v.name}"`}:`);
-    say(row('KPI cards show their figures', dash.map((x) => x.kpis)));
-    say(row('first chart drawn (Trends over time)', dash.map((x) => x.chart)));
-    say(row('Revenue drill-down link actionable', dash.map((x) => x.clickable)));
-    say(row('interactive (the latest of the three above)', dash.map((x) => x.interactive)));
-    say(row('all six widgets show their content', dash.map((x) => x.all)));
-    say(row('slowest of the 5 analytics calls (browser timing)', dash.map((x) => x.api)));
+    printTimes(dash, 'KPI cards show their figures', 'first chart drawn (Trends over time)');
     say('baseline: the same dashboard for a company with no campaign and no event');
-    say(row('KPI cards show their figures (zeros)', baseline.map((x) => x.kpis)));
-    say(row('first chart widget shows its empty state', baseline.map((x) => x.chart)));
-    say(row('Revenue drill-down link actionable', baseline.map((x) => x.clickable)));
-    say(row('interactive (the latest of the three above)', baseline.map((x) => x.interactive)));
-    say(row('all six widgets show their content', baseline.map((x) => x.all)));
-    say(row('slowest of the 5 analytics calls (browser timing)', baseline.map((x) => x.api)));
+    printTimes(baseline, 'KPI cards show their figures (zeros)', 'first chart widget shows its empty state');
     const ratio = median(dash.map((x) => x.interactive)) / median(baseline.map((x) => x.interactive));
     say(`dashboard interactive / baseline interactive (medians): ${ratio.toFixed(2)}×; goal: interactive under 1 000 ms`);
   }
